@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kmodlab: build out-of-tree modules for arm64 and prove them in QEMU.
+#
+#   make            cross-build every module (fetches Debian's headers once)
+#   make test       boot them in Debian's arm64 kernel under QEMU and run tests/
+#   make demo       boot and walk through the tutorial's commands
+#   make shell      boot and get a shell in the guest
+#   make bench      time 'make test' against a bare boot of the same image
+#   make setup      install the host packages, fetch the kernel and guest
+#   make clean      leave the tree as cloned
+#
+# Variables (on the command line or in the environment):
+#   KERNEL         a kernel of qemu/kernels/ to build for and boot (6.1)
+#   KDIR           the kernel tree to build against (default: KERNEL's
+#                  cached Debian headers; e.g. a LubanCat SDK kernel, or
+#                  /lib/modules/$(uname -r)/build on the board)
+#   ARCH           arm64
+#   CROSS_COMPILE  aarch64-linux-gnu- (empty when the host is arm64)
+#   KMODLAB_CACHE  downloads (${XDG_CACHE_HOME:-~/.cache}/kmodlab)
+#   TIMEOUT        seconds a guest may run before it counts as hung (120)
+
+KERNEL ?= 6.1
+KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
+KCACHE := $(KMODLAB_CACHE)/kernels/$(KERNEL)
+KDIR ?= $(KCACHE)/build
+ARCH ?= arm64
+CROSS_COMPILE ?= $(if $(filter aarch64 arm64,$(shell uname -m)),,aarch64-linux-gnu-)
+export KERNEL KMODLAB_CACHE
+
+BUILD := build/$(KERNEL)
+BASE := build/guest-base.cpio.gz
+INITRD := $(BUILD)/initramfs.cpio.gz
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
+BOOT = qemu/boot.sh -l $(BUILD)/$@.log
+
+all: modules
+
+.DELETE_ON_ERROR:
+
+# The cached headers are fetched the first time they are needed.
+ifeq ($(origin KDIR),file)
+modules: setup
+endif
+modules:
+	$(KBUILD) modules
+
+setup:
+	@scripts/setup.sh
+
+$(BASE): qemu/mkinitramfs.sh $(KMODLAB_CACHE)/guest/.ready
+	@mkdir -p $(@D)
+	qemu/mkinitramfs.sh base $(KMODLAB_CACHE)/guest/root $@
+
+$(KMODLAB_CACHE)/guest/.ready: setup
+
+# Rebuilt every time: it is small, and Kbuild alone knows what changed.
+image: modules setup $(BASE)
+	@mkdir -p $(BUILD)
+	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/overlay.cpio.gz
+	cat $(BASE) $(BUILD)/overlay.cpio.gz > $(INITRD)
+
+test: image
+	$(BOOT) -v $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests
+
+demo: image
+	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=demo
+
+shell: image
+	$(BOOT) -i $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=shell
+
+bench: image
+	scripts/bench.sh $(KCACHE)/vmlinuz $(INITRD)
+
+clean:
+	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
+	rm -rf build
+
+.PHONY: all modules setup image test demo shell bench clean

@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot an arm64 kernel and initramfs under QEMU, keep the whole console log,
+# and turn a guest panic, oops or hang into a clear failure naming the log.
+# The guest powers itself off when done (qemu/init), so QEMU exits.
+#
+# Usage: qemu/boot.sh [-i] [-q] [-v] [-l LOG] [-t SECONDS] VMLINUZ INITRD [ARG]...
+#   -i          interactive: the terminal talks to the guest; no timeout
+#   -q          keep the console in LOG only, do not echo it
+#   -v          the guest ran tests: end with their verdict (qemu/verdict.awk)
+#   -l LOG      the console log (default: build/console.log)
+#   -t SECONDS  give up on the guest after this long (default: $TIMEOUT or 120)
+#   ARG         added to the kernel command line
+# Variables: QEMU (default qemu-system-aarch64), QEMU_FLAGS (added flags)
+
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+QEMU=${QEMU:-qemu-system-aarch64}
+timeout=${TIMEOUT:-120} log=build/console.log
+interactive='' quiet='' verdict=''
+
+usage() { sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+die() { printf 'boot: error: %s\n' "$*" >&2; exit 1; }
+
+while getopts iqvl:t: opt; do
+	case $opt in
+	i) interactive=1 ;;
+	q) quiet=1 ;;
+	v) verdict=1 ;;
+	l) log=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 2 ] || usage
+vmlinuz=$1 initrd=$2
+shift 2
+[ -r "$vmlinuz" ] || die "no kernel image $vmlinuz: run 'make setup'"
+[ -r "$initrd" ] || die "no initramfs $initrd"
+command -v "$QEMU" >/dev/null || die "$QEMU not found: run 'make setup'"
+mkdir -p "$(dirname "$log")"
+
+# -nic none: QEMU installed without recommends has no NIC boot ROM.
+# panic=-1 with -no-reboot: a panicking guest ends QEMU at once.
+# shellcheck disable=SC2206 # QEMU_FLAGS is a list of words
+cmd=("$QEMU" -M virt -cpu cortex-a57 -smp 2 -m 512 -nographic -no-reboot
+     -nic none ${QEMU_FLAGS-} -kernel "$vmlinuz" -initrd "$initrd"
+     -append "console=ttyAMA0 panic=-1 quiet $*")
+echo "boot: ${cmd[*]}" >&2
+
+start=$EPOCHREALTIME
+if [ -n "$interactive" ]; then
+	"${cmd[@]}" | tee "$log"
+	exit 0
+elif [ -n "$quiet" ]; then
+	timeout -k 5 "$timeout" "${cmd[@]}" </dev/null >"$log" 2>&1
+else
+	timeout -k 5 "$timeout" "${cmd[@]}" </dev/null 2>&1 | tee "$log"
+fi
+status=${PIPESTATUS[0]}
+tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+awk -v t0="$start" -v t1="$EPOCHREALTIME" -v file="$log" \
+	'BEGIN { printf "boot: QEMU ran %.1f s, console log in %s\n", t1 - t0, file }' >&2
+
+fail=
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+	fail="the guest hung: no power-off within ${timeout} s"
+elif line=$(grep -m1 -E 'Kernel panic|Internal error: Oops|Unable to handle kernel|BUG: |Call trace:' "$log"); then
+	fail="the guest kernel reported: $line"
+elif ! grep -q '^kmodlab: powering off' "$log"; then
+	fail="the guest stopped before powering off (QEMU exit status $status)"
+fi
+[ -z "$fail" ] || echo "boot: FAILED: $fail (see $log)" >&2
+
+if [ -n "$verdict" ]; then
+	awk -f "$here/verdict.awk" "$log" || fail=${fail:-tests}
+fi
+[ -z "$fail" ]

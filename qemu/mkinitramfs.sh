@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the guest's initramfs in two parts that the kernel unpacks in turn
+# (concatenated cpio archives):
+#
+#   base     busybox (shell and coreutils only) and the real kmod with the
+#            libraries it needs; built once from the cache.
+#   overlay  /init, the tests and the modules just built, installed under
+#            /lib/modules/<release>/extra with modules.dep made by depmod;
+#            rebuilt on every run, it takes a fraction of a second.
+#
+# Usage: qemu/mkinitramfs.sh base GUEST_ROOT OUT
+#        qemu/mkinitramfs.sh overlay KERNEL_CACHE OUT [FILE:GUEST_PATH]...
+#   GUEST_ROOT    the unpacked arm64 packages (scripts/setup.sh)
+#   KERNEL_CACHE  the unpacked kernel: release, modules/ (scripts/setup.sh)
+#   FILE:GUEST_PATH  further files to place, e.g. build/x.conf:/etc/x.conf
+# The overlay takes the modules listed in ./modules.order (Kbuild's list).
+
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+die() { printf 'mkinitramfs: error: %s\n' "$*" >&2; exit 1; }
+
+# busybox answers only for these; kmod's tools must not be shadowed.
+APPLETS="sh ash cat echo printf ls mkdir rmdir mount umount grep egrep sed awk
+	 cut head tail tr wc sort uniq sleep dmesg poweroff true false test [
+	 cp mv rm ln readlink basename dirname find xargs env id uname stat
+	 chmod touch od hexdump timeout kill ps seq setsid cttyhack clear date
+	 expr tee more less vi stty"
+
+pack() { # DIR OUT: a newc cpio of DIR, owned by root
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) | gzip -n -6 > "$2"
+}
+
+# needed ROOT ELF...: the shared objects the ELF files load, recursively.
+needed() {
+	local root=$1 lib dir f
+	shift
+	for f in "$@"; do
+		for lib in $(readelf -d "$f" |
+			     sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			for dir in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu; do
+				[ -e "$root/$dir/$lib" ] || continue
+				echo "$dir/$lib"
+				needed "$root" "$root/$dir/$lib"
+				break
+			done
+		done
+	done
+}
+
+base() {
+	local root=$1 out=$2 lib a t
+
+	for t in busybox kmod; do
+		[ -x "$root/bin/$t" ] || die "$root has no $t: run scripts/setup.sh"
+	done
+	mkdir -p "$stage"/{bin,sbin,lib,dev,proc,sys,tmp,etc,root}
+	cp "$root/bin/busybox" "$root/bin/kmod" "$stage/bin/"
+	for a in $APPLETS; do
+		ln -s busybox "$stage/bin/$a"
+	done
+	for t in insmod rmmod modprobe lsmod modinfo depmod; do
+		ln -s ../bin/kmod "$stage/sbin/$t"
+	done
+	for lib in $(needed "$root" "$root/bin/kmod" | sort -u); do
+		mkdir -p "$stage/$(dirname "$lib")"
+		cp -L "$root/$lib" "$stage/$lib"
+	done
+	# The program interpreter named in kmod's ELF header.
+	cp -L "$root/lib/ld-linux-aarch64.so.1" "$stage/lib/"
+	mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
+	pack "$stage" "$out"
+}
+
+overlay() {
+	local kcache=$1 out=$2 rel f
+	shift 2
+
+	[ -r "$kcache/release" ] || die "$kcache has no kernel: run scripts/setup.sh"
+	[ -r modules.order ] || die "no modules.order here: run make first"
+	rel=$(cat "$kcache/release")
+	mkdir -p "$stage/lib/modules/$rel/extra" "$stage/kmodlab"
+	cp "$top/qemu/init" "$stage/init"
+	cp -r "$top/tests" "$top/qemu/demo.sh" "$stage/kmodlab/"
+	find "$stage/kmodlab/tests" -name '*.ko' -delete
+	# Since 6.2 modules.order lists the .o files, before that the .ko.
+	sed 's/\.o$/.ko/; s|^kernel/||' modules.order | while read -r m; do
+		[ -r "$m" ] || die "$m is in modules.order but not built: run make"
+		cp "$m" "$stage/lib/modules/$rel/extra/"
+	done
+	for f in "$@"; do
+		mkdir -p "$stage$(dirname "${f#*:}")"
+		cp -r "${f%%:*}" "$stage${f#*:}"
+	done
+	# depmod wants the kernel's own lists, or it warns.
+	cp "$kcache/modules/"modules.{builtin,builtin.modinfo,order} \
+		"$stage/lib/modules/$rel/"
+	depmod -b "$stage" "$rel"
+	pack "$stage" "$out"
+}
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+case ${1-} in
+base) [ $# -eq 3 ] || die "usage: $0 base GUEST_ROOT OUT"; base "$2" "$3" ;;
+overlay) [ $# -ge 3 ] || die "usage: $0 overlay KERNEL_CACHE OUT [FILE:PATH]..."
+	 overlay "${@:2}" ;;
+*) sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+esac

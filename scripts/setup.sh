@@ -1,0 +1,189 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Prepare this machine to cross-build kmodlab for arm64 and test it in QEMU.
+#
+# 1. Installs the host packages (cross gcc, QEMU, kmod, cpio, the kernel's
+#    host linux-kbuild) and enables the arm64 architecture in dpkg.
+# 2. Fetches Debian's arm64 kernel image and headers for $KERNEL into the
+#    cache and makes the headers usable from there (see fix_headers).
+# 3. Fetches the guest's user space: busybox-static and kmod for arm64 with
+#    the shared libraries kmod needs.
+#
+# Each step is skipped when its result is already there, so a second run
+# downloads nothing. Works as root or through sudo.
+#
+# Variables a user may override:
+#   KERNEL         a kernel of qemu/kernels/ (default: 6.1)
+#   KMODLAB_CACHE  the cache (default: ${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab)
+#
+# Usage: scripts/setup.sh [--print-kdir]
+#   --print-kdir   print the cached headers folder on stdout when done
+
+set -euo pipefail
+
+KERNEL=${KERNEL:-6.1}
+CACHE=${KMODLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab}
+top=$(cd "$(dirname "$0")/.." && pwd)
+conf=$top/qemu/kernels/$KERNEL.conf
+kcache=$CACHE/kernels/$KERNEL
+debs=$CACHE/debs
+
+# The guest's user space: kmod's libraries are found by walking its
+# DT_NEEDED entries when the image is built (qemu/mkinitramfs.sh).
+GUEST_PKGS="busybox-static kmod libc6 liblzma5 libzstd1 libssl3"
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+	sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null; then
+		sudo "$@"
+	else
+		die "'$*' needs root: run 'sudo $0' or run it as root"
+	fi
+}
+
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'
+}
+
+host_packages() {
+	local want=(make cpio gzip kmod binutils qemu-system-arm "$kbuild")
+	local missing=() p
+
+	[ "$(uname -m)" = aarch64 ] && want+=(gcc) ||
+		want+=(gcc-aarch64-linux-gnu)
+	for p in "${want[@]}"; do
+		installed "$p" || missing+=("$p")
+	done
+	if ! dpkg --print-foreign-architectures | grep -qx arm64 &&
+	   [ "$(dpkg --print-architecture)" != arm64 ]; then
+		say "enabling the arm64 architecture in dpkg"
+		as_root dpkg --add-architecture arm64
+		missing+=(apt-update)
+	fi
+	[ ${#missing[@]} -eq 0 ] && return
+	say "installing host packages: ${missing[*]/apt-update/}"
+	as_root apt-get update -q ||
+		die "apt-get update failed: check the apt sources"
+	# QEMU's recommends pull a whole desktop stack: leave them out.
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${want[@]}" ||
+		die "could not install ${want[*]}"
+}
+
+# fetch PKG[:ARCH]...: download each .deb once into $debs.
+fetch() {
+	local p name arch todo=()
+
+	mkdir -p "$debs"
+	for p in "$@"; do
+		name=${p%%:*}
+		arch=${p#"$name"}; arch=${arch#:}
+		compgen -G "$debs/${name}_*_${arch:-*}.deb" >/dev/null ||
+			todo+=("$p")
+	done
+	[ ${#todo[@]} -eq 0 ] && return
+	say "downloading ${todo[*]}"
+	(cd "$debs" && apt-get download -q -o APT::Sandbox::User=root \
+		"${todo[@]}") >&2 ||
+		die "could not download ${todo[*]}: run 'sudo apt-get update' and retry"
+}
+
+deb_of() { compgen -G "$debs/${1}_*_${2}.deb" | head -n 1; }
+
+# Debian's headers expect to live in /usr/src next to /usr/lib/linux-kbuild:
+# the arch tree includes the common tree by an absolute path, and both
+# trees' scripts/ and tools/ are relative links into the kbuild package.
+fix_headers() {
+	local arch=$1 common=$2 dir link
+
+	sed -i "s|^include /usr/src/.*-common/Makefile|include $common/Makefile|" \
+		"$arch/Makefile"
+	for dir in "$arch" "$common"; do
+		for link in scripts tools; do
+			ln -sfn "/usr/lib/$kbuild/$link" "$dir/$link"
+		done
+	done
+	[ -x "$arch/scripts/basic/fixdep" ] ||
+		die "$kbuild has no scripts/basic/fixdep: reinstall it"
+}
+
+kernel() {
+	local release tmp
+
+	[ -e "$kcache/.ready" ] && return
+	release=$(apt-cache depends "$image:arm64" 2>/dev/null |
+		  sed -n 's/^ *Depends: linux-image-\(.*\):arm64$/\1/p' | head -n 1)
+	[ -n "$release" ] || release=${image#linux-image-}
+	case $release in
+	[0-9]*-arm64) ;;
+	*) die "cannot tell which kernel '$image' names: run 'sudo apt-get update'" ;;
+	esac
+	say "kernel $KERNEL is Debian's $release"
+	fetch "linux-image-$release:arm64" "linux-headers-$release:arm64" \
+	      "linux-headers-${release%-arm64}-common"
+
+	rm -rf "$kcache" && mkdir -p "$kcache"
+	tmp=$kcache/unpack
+	say "unpacking the kernel image and headers into $kcache"
+	dpkg-deb -x "$(deb_of "linux-image-$release" arm64)" "$tmp"
+	dpkg-deb -x "$(deb_of "linux-headers-$release" arm64)" "$tmp"
+	dpkg-deb -x "$(deb_of "linux-headers-${release%-arm64}-common" all)" "$tmp"
+	mv "$tmp/boot/vmlinuz-$release" "$kcache/vmlinuz"
+	mv "$tmp/lib/modules/$release" "$kcache/modules"
+	mv "$tmp/usr/src/linux-headers-$release" "$kcache/build"
+	mv "$tmp/usr/src/linux-headers-${release%-arm64}-common" "$kcache/common"
+	rm -rf "$tmp"
+	rm -f "$kcache/modules/build" "$kcache/modules/source"
+	fix_headers "$kcache/build" "$kcache/common"
+	echo "$release" > "$kcache/release"
+	touch "$kcache/.ready"
+}
+
+guest() {
+	local g=$CACHE/guest p
+
+	[ -e "$g/.ready" ] && return
+	for p in $GUEST_PKGS; do
+		set -- "$@" "$p:arm64"
+	done
+	fetch "$@"
+	say "unpacking the guest's user space into $g"
+	rm -rf "$g" && mkdir -p "$g"
+	for p in $GUEST_PKGS; do
+		dpkg-deb -x "$(deb_of "$p" arm64)" "$g/root"
+	done
+	rm -rf "$g/root/usr/share"
+	touch "$g/.ready"
+}
+
+print_kdir=
+case ${1-} in
+--print-kdir) print_kdir=1 ;;
+"") ;;
+*) usage ;;
+esac
+
+if [ ! -r "$conf" ]; then
+	known=$(cd "$top/qemu/kernels" && printf '%s ' *.conf)
+	die "no kernel '$KERNEL' (qemu/kernels/ has: ${known//.conf/})"
+fi
+suite='' image='' kbuild=''
+# shellcheck source=/dev/null # data: name=value lines
+. "$conf"
+: "${suite:?$conf names no suite}" "${image:?$conf names no image}"
+: "${kbuild:?$conf names no kbuild}"
+
+host_packages
+kernel
+guest
+[ -z "$print_kdir" ] || echo "$kcache/build"

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# What kmodlab's tests share, sourced by each tests/test-*.sh:
+#   - KTAP output (ktap_helpers.sh) and kmod's tools (kmod_tools.sh);
+#   - run: run a command, keep its output in $out and status in $rc;
+#   - log_mark/log_since: the kernel log written since the last mark, so
+#     that one check never reads another's messages;
+#   - check_*: one KTAP result each; a failure says what was expected and
+#     what came instead, as "#" lines before the "not ok".
+#
+# Variables: KO_DIR  the built modules (default: /lib/modules/$(uname -r)/extra)
+
+# shellcheck source-path=SCRIPTDIR
+TESTS_DIR=${TESTS_DIR:-${0%/*}}
+. "$TESTS_DIR/ktap_helpers.sh"
+. "$TESTS_DIR/kmod_tools.sh"
+
+KO_DIR=${KO_DIR:-/lib/modules/$(uname -r)/extra}
+
+run() {
+	out=$("$@" 2>&1)
+	rc=$?
+}
+
+log_mark() {
+	_marks=$((${_marks:-0} + 1))
+	_mark="kmodlab: mark $$.$_marks"
+	printf '<6>%s\n' "$_mark" >/dev/kmsg
+}
+
+log_since() {
+	dmesg | sed -n "/] $_mark\$/,\$p" | sed 1d
+}
+
+# Print TEXT as diagnostic lines, indented under the failing check.
+__show() {
+	printf '%s\n' "$1" | sed 's/^/#   /'
+}
+
+check_eq() {	# NAME EXPECTED GOT
+	if [ "$2" = "$3" ]; then
+		ktap_test_pass "$1"
+	else
+		ktap_print_msg "$1: expected '$2', got '$3'"
+		ktap_test_fail "$1"
+	fi
+}
+
+check_match() {	# NAME ERE TEXT: a line of TEXT matches ERE
+	if printf '%s\n' "$3" | grep -qE -- "$2"; then
+		ktap_test_pass "$1"
+	else
+		ktap_print_msg "$1: expected a line matching '$2' in:"
+		__show "$3"
+		ktap_test_fail "$1"
+	fi
+}
+
+check_no_match() {	# NAME ERE TEXT: no line of TEXT matches ERE
+	if printf '%s\n' "$3" | grep -qE -- "$2"; then
+		ktap_print_msg "$1: expected no line matching '$2' in:"
+		__show "$3"
+		ktap_test_fail "$1"
+	else
+		ktap_test_pass "$1"
+	fi
+}
+
+check_log() {	# NAME ERE: the kernel log since log_mark matches ERE
+	check_match "$1" "$2" "$(log_since)"
+}
+
+check_run() {	# NAME RC [ERE]: the last run exited RC and printed ERE
+	if [ "$rc" -eq "$2" ] && { [ -z "${3-}" ] ||
+	   printf '%s\n' "$out" | grep -qE -- "$3"; }; then
+		ktap_test_pass "$1"
+	else
+		ktap_print_msg "$1: expected exit $2${3:+ and output matching \"$3\"}, got exit $rc:"
+		__show "$out"
+		ktap_test_fail "$1"
+	fi
+}
+
+module_loaded() {	# NAME
+	grep -q "^$1 " /proc/modules
+}
+
+# Leave no module of ours loaded, whatever an earlier run left behind.
+unload() {	# NAME...
+	for _m; do
+		! module_loaded "$_m" || rmmod "$_m" >/dev/null 2>&1
+	done
+}
+
+# The test cannot run without kmod or without its modules: say why.
+require_modules() {	# NAME...
+	modinfo --version 2>/dev/null | grep -q '^kmod version' ||
+		ktap_skip_all "kmod's tools not found (busybox's do not count)"
+	for _m; do
+		[ -r "$KO_DIR/$_m.ko" ] || ktap_skip_all "$KO_DIR/$_m.ko not found"
+	done
+}

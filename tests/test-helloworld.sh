@@ -1,0 +1,61 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# helloworld: load, inspect and unload the smallest module with kmod, and
+# check what the kernel records about it (lsmod, /proc/modules,
+# /sys/module/helloworld, modinfo), then that a second load and an unload
+# of a module that is not there both fail cleanly.
+
+# shellcheck source=tests/kmodlab.sh
+. "${0%/*}/kmodlab.sh"
+
+ko=$KO_DIR/helloworld.ko
+sys=/sys/module/helloworld
+
+ktap_print_header
+require_modules helloworld
+ktap_set_plan 20
+unload helloworld
+
+log_mark
+run insmod "$ko"
+check_run "insmod helloworld.ko succeeds" 0
+check_log "init logs 'hello, world'" '] helloworld: hello, world$'
+check_match "lsmod lists it" '^helloworld ' "$(lsmod)"
+check_match "/proc/modules shows it Live, used by none" \
+	'^helloworld [0-9]+ 0 - Live ' "$(cat /proc/modules)"
+check_eq "initstate is live" live "$(cat $sys/initstate 2>&1)"
+check_eq "sysfs version is MODULE_VERSION" 1.0 "$(cat $sys/version 2>&1)"
+check_eq "sysfs srcversion is modinfo's" \
+	"$(modinfo -F srcversion "$ko")" "$(cat $sys/srcversion 2>&1)"
+check_match "taint has O (out-of-tree)" O "$(cat $sys/taint 2>&1)"
+
+check_eq "modinfo license" GPL "$(modinfo -F license helloworld)"
+check_eq "modinfo author" "kmodlab developers" "$(modinfo -F author helloworld)"
+check_eq "modinfo description" "Log a line on load and on unload" \
+	"$(modinfo -F description helloworld)"
+check_eq "modinfo version" 1.0 "$(modinfo -F version helloworld)"
+vermagic=$(modinfo -F vermagic helloworld)
+check_eq "vermagic names the running kernel" "$(uname -r)" "${vermagic%% *}"
+
+# kernel/module/main.c: add_unformed_module() finds the name taken: -EEXIST.
+log_mark
+run insmod "$ko"
+check_run "a second insmod fails with 'File exists'" 1 'File exists$'
+check_eq "... and leaves one copy, live, unused" \
+	"1 0 live" \
+	"$(grep -c '^helloworld ' /proc/modules) $(cat $sys/refcnt) $(cat $sys/initstate)"
+check_no_match "... and does not run init again" 'hello, world' "$(log_since)"
+
+log_mark
+run rmmod helloworld
+check_run "rmmod helloworld succeeds" 0
+check_log "exit logs 'goodbye, world'" '] helloworld: goodbye, world$'
+check_eq "it is gone from /sys/module and /proc/modules" "no no" \
+	"$([ -d $sys ] && echo yes || echo no) $(module_loaded helloworld && echo yes || echo no)"
+
+run rmmod helloworld
+check_run "rmmod of a module not loaded fails cleanly" 1 \
+	'Module helloworld is not currently loaded'
+
+ktap_finished
