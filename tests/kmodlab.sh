@@ -7,7 +7,10 @@
 #   - log_mark/log_since: the kernel log written since the last mark, so
 #     that one check never reads another's messages;
 #   - check_*: one KTAP result each; a failure says what was expected and
-#     what came instead, as "#" lines before the "not ok".
+#     what came instead, as "#" lines before the "not ok";
+#   - require_modules: skip when a module is not there, else hold its lock
+#     for the whole test, since run.sh runs test files side by side.
+# A test that must undo something defines test_cleanup(): it runs on exit.
 #
 # Variables: KO_DIR  the built modules (default: /lib/modules/$(uname -r)/extra)
 
@@ -82,6 +85,12 @@ check_run() {	# NAME RC [ERE]: the last run exited RC and printed ERE
 	fi
 }
 
+# field NAME INFO: the value(s) of one "name: value" field of modinfo's
+# output. One modinfo call read many times costs less than many calls.
+field() {
+	printf '%s\n' "$2" | sed -n "s/^$1: *//p"
+}
+
 module_loaded() {	# NAME
 	grep -q "^$1 " /proc/modules
 }
@@ -93,11 +102,36 @@ unload() {	# NAME...
 	done
 }
 
-# The test cannot run without kmod or without its modules: say why.
+__exit() {
+	_status=$?
+	! command -v test_cleanup >/dev/null || test_cleanup >/dev/null 2>&1
+	for _l in ${_locks-}; do
+		rmdir "$_l"
+	done
+	exit $_status
+}
+
+# Skip, saying why, without kmod or a module; else hold each module's lock
+# until exit. Taken in sorted order, so no two tests can each hold a lock
+# the other waits for.
 require_modules() {	# NAME...
 	modinfo --version 2>/dev/null | grep -q '^kmod version' ||
 		ktap_skip_all "kmod's tools not found (busybox's do not count)"
 	for _m; do
 		[ -r "$KO_DIR/$_m.ko" ] || ktap_skip_all "$KO_DIR/$_m.ko not found"
+	done
+	mkdir -p /tmp/kmodlab-run
+	trap __exit EXIT
+	for _m in $(printf '%s\n' "$@" | sort); do
+		_waited=0
+		until mkdir "/tmp/kmodlab-run/lock.$_m" 2>/dev/null; do
+			[ $_waited -lt 1200 ] || {
+				echo "Bail out! /tmp/kmodlab-run/lock.$_m held for a minute"
+				exit 1
+			}
+			_waited=$((_waited + 1))
+			sleep 0.05
+		done
+		_locks="${_locks-} /tmp/kmodlab-run/lock.$_m"
 	done
 }

@@ -14,7 +14,7 @@ sys=/sys/module/helloworld
 
 ktap_print_header
 require_modules helloworld
-ktap_set_plan 20
+ktap_set_plan 21
 unload helloworld
 
 log_mark
@@ -26,16 +26,18 @@ check_match "/proc/modules shows it Live, used by none" \
 	'^helloworld [0-9]+ 0 - Live ' "$(cat /proc/modules)"
 check_eq "initstate is live" live "$(cat $sys/initstate 2>&1)"
 check_eq "sysfs version is MODULE_VERSION" 1.0 "$(cat $sys/version 2>&1)"
+info=$(modinfo helloworld)
 check_eq "sysfs srcversion is modinfo's" \
-	"$(modinfo -F srcversion "$ko")" "$(cat $sys/srcversion 2>&1)"
+	"$(field srcversion "$info")" "$(cat $sys/srcversion 2>&1)"
 check_match "taint has O (out-of-tree)" O "$(cat $sys/taint 2>&1)"
 
-check_eq "modinfo license" GPL "$(modinfo -F license helloworld)"
-check_eq "modinfo author" "kmodlab developers" "$(modinfo -F author helloworld)"
+check_eq "modinfo finds it in extra/ (depmod)" "$ko" "$(field filename "$info")"
+check_eq "modinfo license" GPL "$(field license "$info")"
+check_eq "modinfo author" "kmodlab developers" "$(field author "$info")"
 check_eq "modinfo description" "Log a line on load and on unload" \
-	"$(modinfo -F description helloworld)"
-check_eq "modinfo version" 1.0 "$(modinfo -F version helloworld)"
-vermagic=$(modinfo -F vermagic helloworld)
+	"$(field description "$info")"
+check_eq "modinfo version" 1.0 "$(field version "$info")"
+vermagic=$(field vermagic "$info")
 check_eq "vermagic names the running kernel" "$(uname -r)" "${vermagic%% *}"
 
 # kernel/module/main.c: add_unformed_module() finds the name taken: -EEXIST.
