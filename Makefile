@@ -33,6 +33,8 @@ BASE := build/guest-base.cpio.gz
 INITRD := $(BUILD)/initramfs.cpio.gz
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
 BOOT = qemu/boot.sh -l $(BUILD)/$@.log
+HOST_TESTS = $(patsubst tests/%,%,$(wildcard tests/host/test-*.sh))
+export KDIR ARCH CROSS_COMPILE
 
 all: modules
 
@@ -60,8 +62,12 @@ image: modules setup $(BASE)
 	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/overlay.cpio.gz
 	cat $(BASE) $(BUILD)/overlay.cpio.gz > $(INITRD)
 
+# The host's checks (tests/host/), then the guest's; one verdict for both.
 test: image
-	$(BOOT) -v $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests
+	tests/run.sh $(HOST_TESTS) | tee $(BUILD)/host.log
+	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests; \
+	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log && \
+	exit $$booted
 
 demo: image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=demo

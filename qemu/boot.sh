@@ -5,10 +5,9 @@
 # and turn a guest panic, oops or hang into a clear failure naming the log.
 # The guest powers itself off when done (qemu/init), so QEMU exits.
 #
-# Usage: qemu/boot.sh [-i] [-q] [-v] [-l LOG] [-t SECONDS] VMLINUZ INITRD [ARG]...
+# Usage: qemu/boot.sh [-i] [-q] [-l LOG] [-t SECONDS] VMLINUZ INITRD [ARG]...
 #   -i          interactive: the terminal talks to the guest; no timeout
 #   -q          keep the console in LOG only, do not echo it
-#   -v          the guest ran tests: end with their verdict (qemu/verdict.awk)
 #   -l LOG      the console log (default: build/console.log)
 #   -t SECONDS  give up on the guest after this long (default: $TIMEOUT or 120)
 #   ARG         added to the kernel command line
@@ -16,19 +15,17 @@
 
 set -uo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
 QEMU=${QEMU:-qemu-system-aarch64}
 timeout=${TIMEOUT:-120} log=build/console.log
-interactive='' quiet='' verdict=''
+interactive='' quiet=''
 
 usage() { sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 die() { printf 'boot: error: %s\n' "$*" >&2; exit 1; }
 
-while getopts iqvl:t: opt; do
+while getopts iql:t: opt; do
 	case $opt in
 	i) interactive=1 ;;
 	q) quiet=1 ;;
-	v) verdict=1 ;;
 	l) log=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	*) usage ;;
@@ -73,9 +70,4 @@ elif line=$(grep -m1 -E 'Kernel panic|Internal error: Oops|Unable to handle kern
 elif ! grep -q '^kmodlab: powering off' "$log"; then
 	fail="the guest stopped before powering off (QEMU exit status $status)"
 fi
-[ -z "$fail" ] || echo "boot: FAILED: $fail (see $log)" >&2
-
-if [ -n "$verdict" ]; then
-	awk -f "$here/verdict.awk" "$log" || fail=${fail:-tests}
-fi
-[ -z "$fail" ]
+[ -z "$fail" ] || { echo "boot: FAILED: $fail (see $log)" >&2; exit 1; }

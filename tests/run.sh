@@ -3,14 +3,16 @@
 #
 # Run kmodlab's tests as one KTAP document: each test file is a subtest
 # whose checks are indented by two spaces. The same in the QEMU guest and
-# on a board, as root.
+# on a board (as root), and on the host for tests/host/.
 #
 # The files run at the same time, one per CPU, since most of a run is
 # spent waiting on kmod and the loader; a file that uses a module holds
 # that module's lock (require_modules in kmodlab.sh), so two files never
 # work on the same module at once. Results print in file order.
 #
-# Usage: tests/run.sh [-j JOBS] [test-NAME.sh...]   (default: every test-*.sh)
+# Usage: tests/run.sh [-j JOBS] [FILE...]
+#   FILE  relative to tests/ (default: every test-*.sh; host/test-*.sh for
+#         the host's own checks)
 
 cd "${0%/*}" || exit 1
 jobs=$(grep -c ^processor /proc/cpuinfo)
@@ -19,11 +21,12 @@ if [ "${1-}" = -j ]; then
 	shift 2
 fi
 [ $# -gt 0 ] || set -- test-*.sh
-out=/tmp/kmodlab-run
+out=/tmp/kmodlab-run.$$
 rm -rf $out && mkdir -p $out
+trap 'rm -rf $out' EXIT
 
-start() {	# FILE: run it in the background, output to $out/FILE
-	{ sh "./$1" >"$out/$1" 2>&1; echo $? >"$out/$1.rc"; } &
+start() {	# INDEX FILE: run FILE in the background, output to $out/INDEX
+	{ sh "./$2" >"$out/$1" 2>&1; echo $? >"$out/$1.rc"; } &
 }
 
 printf 'KTAP version 1\n1..%d\n' $#
@@ -31,23 +34,23 @@ printf 'KTAP version 1\n1..%d\n' $#
 i=0
 for t; do
 	i=$((i + 1))
-	[ $i -gt "$jobs" ] || start "$t"
+	[ $i -gt "$jobs" ] || start $i "$t"
 done
 n=0
 for t; do
 	n=$((n + 1))
-	while [ ! -e "$out/$t.rc" ]; do
+	while [ ! -e "$out/$n.rc" ]; do
 		sleep 0.05
 	done
-	sed 's/^/  /' "$out/$t"
-	name=${t#test-}
-	name=${name%.sh}
-	case $(cat "$out/$t.rc") in
+	sed 's/^/  /' "$out/$n"
+	name=${t%.sh}
+	name=${name##*test-}
+	case $(cat "$out/$n.rc") in
 	0) echo "ok $n $name" ;;
 	4) echo "ok $n $name # SKIP" ;;
 	*) echo "not ok $n $name" ;;
 	esac
-	next=$(echo "$@" | cut -d' ' -f$((n + jobs)) -s)
-	[ -z "$next" ] || start "$next"
+	next=$((n + jobs))
+	[ $next -gt $# ] || start $next "$(echo "$@" | cut -d' ' -f$next)"
 done
 wait
