@@ -29,9 +29,11 @@ APPLETS="sh ash cat echo printf ls mkdir rmdir mount umount grep egrep sed awk
 	 chmod touch od hexdump timeout kill ps seq setsid cttyhack clear date
 	 expr tee more less vi stty"
 
+# Not compressed: QEMU copies the bytes for free, while the guest takes
+# ~0.9 s to gunzip 4 MB under TCG (measured: boot to /init 1.7 s vs 2.6 s).
 pack() { # DIR OUT: a newc cpio of DIR, owned by root
 	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --quiet) | gzip -n -6 > "$2"
+		cpio -o -H newc -R 0:0 --quiet) >"$2"
 }
 
 # needed ROOT ELF...: the shared objects the ELF files load, recursively.
