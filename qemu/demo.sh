@@ -18,7 +18,7 @@ show uname -r
 show lsmod
 show insmod "$ko"
 show lsmod
-show 'dmesg | tail -n 1'
+show 'dmesg | tail -n 3'
 show cat /sys/module/helloworld/initstate /sys/module/helloworld/taint
 show modinfo "$ko"
 show insmod "$ko"
