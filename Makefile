@@ -89,6 +89,19 @@ demo: image
 shell: image
 	$(BOOT) -i $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=shell
 
+# Labs: skeletons for a learner, a learner's self-check, and CI's proof
+# that every check passes on the solution and fails on the skeleton.
+skels:
+	labs/lab.sh skels
+
+lab: setup $(BASE)
+	@test -n "$(N)" || { echo "usage: make lab N=<lab number>"; exit 2; }
+	labs/lab.sh check $(N)
+
+test-labs: setup $(BASE)
+	labs/lab.sh prove | tee build/labs.log
+	@awk -f qemu/verdict.awk build/labs.log
+
 bench: image
 	scripts/bench.sh $(KCACHE)/vmlinuz $(INITRD)
 
@@ -98,4 +111,4 @@ clean:
 
 FORCE:
 
-.PHONY: all modules setup image test demo shell bench clean FORCE
+.PHONY: all modules setup image test demo shell skels lab test-labs bench clean FORCE

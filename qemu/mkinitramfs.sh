@@ -15,7 +15,8 @@
 #   GUEST_ROOT    the unpacked arm64 packages (scripts/setup.sh)
 #   KERNEL_CACHE  the unpacked kernel: release, modules/ (scripts/setup.sh)
 #   FILE:GUEST_PATH  further files to place, e.g. build/x.conf:/etc/x.conf
-# The overlay takes the modules listed in ./modules.order (Kbuild's list).
+# The overlay takes the modules listed in Kbuild's list, ./modules.order
+# (or $MODULES_ORDER).
 
 set -euo pipefail
 
@@ -78,19 +79,22 @@ base() {
 }
 
 overlay() {
-	local kcache=$1 out=$2 rel f
+	local kcache=$1 out=$2 order=${MODULES_ORDER:-modules.order} rel f
 	shift 2
 
 	[ -r "$kcache/release" ] || die "$kcache has no kernel: run scripts/setup.sh"
-	[ -r modules.order ] || die "no modules.order here: run make first"
+	[ -r "$order" ] || die "no $order: run make first"
 	rel=$(cat "$kcache/release")
 	mkdir -p "$stage/lib/modules/$rel/extra" "$stage/kmodlab"
 	cp "$top/qemu/init" "$stage/init"
 	cp -r "$top/tests" "$top/qemu/demo.sh" "$stage/kmodlab/"
-	find "$stage/kmodlab/tests" -name '*.ko' -delete
 	# Since 6.2 modules.order lists the .o files, before that the .ko.
-	sed 's/\.o$/.ko/; s|^kernel/||' modules.order | while read -r m; do
-		[ -r "$m" ] || die "$m is in modules.order but not built: run make"
+	sed 's/\.o$/.ko/; s|^kernel/||' "$order" | while read -r m; do
+		case $m in
+		/*) ;;
+		*) m=$(dirname "$order")/$m ;;
+		esac
+		[ -r "$m" ] || die "$m is in $order but not built: run make"
 		cp "$m" "$stage/lib/modules/$rel/extra/"
 	done
 	for f in "$@"; do

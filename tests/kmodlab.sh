@@ -9,7 +9,8 @@
 #   - check_*: one KTAP result each; a failure says what was expected and
 #     what came instead, as "#" lines before the "not ok";
 #   - require_modules: skip when a module is not there, else hold its lock
-#     for the whole test, since run.sh runs test files side by side.
+#     for the whole test, since run.sh runs test files side by side;
+#   - HINT: when set, a failing check prints it as "# hint: ..." (labs/).
 # A test that must undo something defines test_cleanup(): it runs on exit.
 #
 # Variables: KO_DIR  the built modules (default: /lib/modules/$(uname -r)/extra)
@@ -41,12 +42,17 @@ __show() {
 	printf '%s\n' "$1" | sed 's/^/#   /'
 }
 
+__fail() {	# NAME
+	[ -z "${HINT-}" ] || ktap_print_msg "hint: $HINT"
+	ktap_test_fail "$1"
+}
+
 check_eq() {	# NAME EXPECTED GOT
 	if [ "$2" = "$3" ]; then
 		ktap_test_pass "$1"
 	else
 		ktap_print_msg "$1: expected '$2', got '$3'"
-		ktap_test_fail "$1"
+		__fail "$1"
 	fi
 }
 
@@ -56,7 +62,7 @@ check_match() {	# NAME ERE TEXT: a line of TEXT matches ERE
 	else
 		ktap_print_msg "$1: expected a line matching '$2' in:"
 		__show "$3"
-		ktap_test_fail "$1"
+		__fail "$1"
 	fi
 }
 
@@ -64,7 +70,7 @@ check_no_match() {	# NAME ERE TEXT: no line of TEXT matches ERE
 	if printf '%s\n' "$3" | grep -qE -- "$2"; then
 		ktap_print_msg "$1: expected no line matching '$2' in:"
 		__show "$3"
-		ktap_test_fail "$1"
+		__fail "$1"
 	else
 		ktap_test_pass "$1"
 	fi
@@ -81,7 +87,7 @@ check_run() {	# NAME RC [ERE]: the last run exited RC and printed ERE
 	else
 		ktap_print_msg "$1: expected exit $2${3:+ and output matching \"$3\"}, got exit $rc:"
 		__show "$out"
-		ktap_test_fail "$1"
+		__fail "$1"
 	fi
 }
 

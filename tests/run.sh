@@ -11,8 +11,8 @@
 # work on the same module at once. Results print in file order.
 #
 # Usage: tests/run.sh [-j JOBS] [FILE...]
-#   FILE  relative to tests/ (default: every test-*.sh; host/test-*.sh for
-#         the host's own checks)
+#   FILE  absolute, or relative to tests/ (default: every test-*.sh;
+#         host/test-*.sh for the host's own checks)
 
 cd "${0%/*}" || exit 1
 jobs=$(grep -c ^processor /proc/cpuinfo)
@@ -26,7 +26,11 @@ rm -rf $out && mkdir -p $out
 trap 'rm -rf $out' EXIT
 
 start() {	# INDEX FILE: run FILE in the background, output to $out/INDEX
-	{ sh "./$2" >"$out/$1" 2>&1; echo $? >"$out/$1.rc"; } &
+	case $2 in
+	/*) set -- "$1" "$2" ;;
+	*) set -- "$1" "./$2" ;;
+	esac
+	{ sh "$2" >"$out/$1" 2>&1; echo $? >"$out/$1.rc"; } &
 }
 
 printf 'KTAP version 1\n1..%d\n' $#
@@ -45,6 +49,7 @@ for t; do
 	sed 's/^/  /' "$out/$n"
 	name=${t%.sh}
 	name=${name##*test-}
+	name=${name##*/}
 	case $(cat "$out/$n.rc") in
 	0) echo "ok $n $name" ;;
 	4) echo "ok $n $name # SKIP" ;;

@@ -1,0 +1,170 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kmodlab's labs, host side. A lab is a folder labs/<n>-<topic>/ with
+#   lab.conf    files=...  the tested sources the learner works on
+#               where=guest|host  where check.sh runs
+#   check.sh    one KTAP check per TODO, on the tests/ helpers
+#   README.md, README.zh-CN.md
+# A skeleton is a tested source with its TODO regions cut (mkskel.sh).
+#
+# Usage: labs/lab.sh skels [DIR]     write every lab's skeleton into DIR,
+#                                    keeping any file already there
+#        labs/lab.sh check N [DIR]   build lab N from DIR/<n>-<topic>, run its
+#                                    checks, print each TODO and the score
+#        labs/lab.sh prove           each lab scores full on its solution and
+#                                    zero on its skeleton (KTAP, for CI)
+#   DIR defaults to labs/work.
+# Variables: KERNEL, KDIR, ARCH, CROSS_COMPILE, KMODLAB_CACHE (as make's)
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+KERNEL=${KERNEL:-6.1}
+CACHE=${KMODLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab}
+kcache=$CACHE/kernels/$KERNEL
+KDIR=${KDIR:-$kcache/build}
+ARCH=${ARCH:-arm64}
+CROSS_COMPILE=${CROSS_COMPILE-aarch64-linux-gnu-}
+build=$top/build/$KERNEL/labs
+
+die() { printf 'lab: error: %s\n' "$*" >&2; exit 2; }
+usage() { sed -n '/^# Usage:/,/^# Variables/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+
+lab_dir() {	# N or N-TOPIC: the lab's folder
+	local d
+
+	for d in "$top/labs/$1/" "$top"/labs/"$1"-*/; do
+		[ -r "$d/lab.conf" ] && { echo "${d%/}"; return; }
+	done
+	die "no lab $1 (labs/ has: $(cd "$top/labs" && echo [0-9]*-*))"
+}
+
+conf() {	# LAB: set $files and $where
+	files='' where=''
+	# shellcheck source=/dev/null # data: name=value lines
+	. "$1/lab.conf"
+}
+
+# TODO regions are counted in the tested sources, whatever the learner did.
+todos() {	# LAB
+	conf "$1"
+	# shellcheck disable=SC2086 # $files is a list
+	(cd "$top" && cat $files) | grep -o 'TODO [0-9]*:' | sort -u | wc -l
+}
+
+skels() {	# DIR [LAB...]
+	local dir=$1 lab f dst
+	shift
+
+	[ $# -gt 0 ] || set -- "$top"/labs/[0-9]*-*/
+	for lab; do
+		lab=${lab%/}
+		conf "$lab"
+		mkdir -p "$dir/${lab##*/}"
+		for f in $files; do
+			dst=$dir/${lab##*/}/${f##*/}
+			if [ -e "$dst" ]; then
+				echo "lab: keeping $dst (yours)"
+			else
+				"$top/labs/mkskel.sh" "$top/$f" >"$dst" || return 1
+				echo "lab: wrote $dst"
+			fi
+		done
+	done
+}
+
+# check N DIR: print each check and "lab N: P/T"; succeed when P = T.
+check() {
+	local lab work total log passed
+
+	lab=$(lab_dir "$1") || exit 2
+	work=$(realpath -m "$2/${lab##*/}")
+	total=$(todos "$lab")
+	conf "$lab"
+	[ -d "$work" ] || die "no $work: run 'make skels' first"
+	mkdir -p "$build"
+	log=$build/${lab##*/}.log
+
+	if [ -e "$work/Makefile" ] || [ -e "$work/Kbuild" ]; then
+		echo "lab: building $work"
+		if ! make -C "$KDIR" M="$work" ARCH="$ARCH" \
+		     CROSS_COMPILE="$CROSS_COMPILE" modules >"$log.build" 2>&1; then
+			grep -E 'error|ERROR|warning' "$log.build" | head -n 20
+			echo "lab ${lab##*/}: 0/$total (the build failed: fix the ERROR above)"
+			return 1
+		fi
+		grep -E 'warning' "$log.build"
+	fi
+
+	if [ "$where" = guest ]; then
+		echo "lab: booting the guest (log: $log)"
+		MODULES_ORDER=$work/modules.order "$top/qemu/mkinitramfs.sh" \
+			overlay "$kcache" "$build/overlay.cpio" \
+			"$lab/check.sh:/kmodlab/lab/check.sh" || return 1
+		cat "$top/build/guest-base.cpio" "$build/overlay.cpio" >"$build/initramfs.cpio"
+		"$top/qemu/boot.sh" -q -l "$log" "$kcache/vmlinuz" \
+			"$build/initramfs.cpio" kmodlab_run=lab || return 1
+	else
+		LAB_WORK=$work "$top/tests/run.sh" "$lab/check.sh" >"$log" 2>&1
+	fi
+
+	# The lab's checks are the subtest lines of the one test file.
+	sed -n 's/^  //p' "$log" | grep -v -e '^KTAP version' -e '^1\.\.' -e '^# Totals'
+	passed=$(grep -c '^  ok [0-9]* TODO' "$log")
+	echo "lab ${lab##*/}: $passed/$total"
+	[ "$passed" -eq "$total" ]
+}
+
+# prove: every lab's checks pass on the solution and all fail on the skeleton.
+prove() {
+	local lab n=0 total score f fails
+
+	set -- "$top"/labs/[0-9]*-*/
+	printf 'KTAP version 1\n1..%d\n' $(($# * 2))
+	fails=0
+	for lab; do
+		lab=${lab%/}
+		conf "$lab"
+		total=$(todos "$lab")
+		rm -rf "$build/solution" "$build/skeleton"
+		mkdir -p "$build/solution/${lab##*/}"
+		for f in $files; do
+			cp "$top/$f" "$build/solution/${lab##*/}/"
+		done
+		skels "$build/skeleton" "$lab" >/dev/null || return 1
+
+		score=$(check "${lab##*/}" "$build/solution" 2>&1 | tail -n 1)
+		n=$((n + 1))
+		if [ "$score" = "lab ${lab##*/}: $total/$total" ]; then
+			echo "ok $n ${lab##*/}: the solution scores $total/$total"
+		else
+			echo "# got: $score"
+			echo "not ok $n ${lab##*/}: the solution scores $total/$total"
+			fails=$((fails + 1))
+		fi
+		score=$(check "${lab##*/}" "$build/skeleton" 2>&1 | tail -n 1)
+		n=$((n + 1))
+		case $score in
+		"lab ${lab##*/}: 0/$total"*)
+			echo "ok $n ${lab##*/}: the untouched skeleton scores 0/$total" ;;
+		*)	echo "# got: $score"
+			echo "not ok $n ${lab##*/}: the untouched skeleton scores 0/$total"
+			fails=$((fails + 1)) ;;
+		esac
+	done
+	[ "$fails" -eq 0 ]
+}
+
+case ${1-} in
+skels)	[ $# -le 2 ] || usage; skels "${2:-$top/labs/work}" ;;
+check)	{ [ $# -ge 2 ] && [ $# -le 3 ]; } || usage
+	check "$2" "${3:-$top/labs/work}" ;;
+prove)	[ $# -eq 1 ] || usage
+	# One test file's worth of KTAP, as tests/run.sh prints it.
+	printf 'KTAP version 1\n1..1\n'
+	prove | sed 's/^/  /'
+	status=${PIPESTATUS[0]}
+	echo "$([ "$status" -eq 0 ] || echo 'not ')ok 1 labs" ;;
+*)	usage ;;
+esac
