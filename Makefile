@@ -94,11 +94,11 @@ shell: image
 skels:
 	labs/lab.sh skels
 
-lab: setup $(BASE)
+lab: $(STAMP) setup $(BASE)
 	@test -n "$(N)" || { echo "usage: make lab N=<lab number>"; exit 2; }
 	labs/lab.sh check $(N)
 
-test-labs: setup $(BASE)
+test-labs: $(STAMP) setup $(BASE)
 	labs/lab.sh prove | tee build/labs.log
 	@awk -f qemu/verdict.awk build/labs.log
 
