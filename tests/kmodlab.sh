@@ -34,7 +34,7 @@ log_mark() {
 }
 
 log_since() {
-	dmesg | sed -n "/] $_mark\$/,\$p" | sed 1d
+	dmesg | sed -n "/] $_mark\$/,\${/] $_mark\$/!p}"
 }
 
 # Print TEXT as diagnostic lines, indented under the failing check.
