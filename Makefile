@@ -65,7 +65,7 @@ image: modules setup $(BASE)
 # The host's checks (tests/host/), then the guest's; one verdict for both.
 test: image
 	tests/run.sh $(HOST_TESTS) | tee $(BUILD)/host.log
-	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests; \
+	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests params.mode=fast; \
 	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log && \
 	exit $$booted
 
