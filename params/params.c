@@ -29,40 +29,40 @@
 /* One of each standard type; the kernel's param_ops_<type> parse them. */
 static int count = 1;
 module_param(count, int, 0644);
-MODULE_PARM_DESC(count, "int, root-writable: how many (default 1)");
+MODULE_PARM_DESC(count, "How many; root may change it in sysfs (default 1)");
 
 static unsigned int size = 4096;
 module_param(size, uint, 0444);
-MODULE_PARM_DESC(size, "uint, read-only: a size in bytes (default 4096)");
+MODULE_PARM_DESC(size, "A size in bytes; read-only in sysfs (default 4096)");
 
 static long offset = -1;
 module_param(offset, long, 0444);
-MODULE_PARM_DESC(offset, "long: a signed offset (default -1)");
+MODULE_PARM_DESC(offset, "A signed offset (default -1)");
 
 static unsigned long mask = 0xff;
 module_param(mask, ulong, 0444);
-MODULE_PARM_DESC(mask, "ulong: a bit mask, 0x.. accepted (default 255)");
+MODULE_PARM_DESC(mask, "A bit mask; 0x.. and 0.. prefixes work (default 255)");
 
 static short delta = -2;
 module_param(delta, short, 0444);
-MODULE_PARM_DESC(delta, "short: -32768..32767 (default -2)");
+MODULE_PARM_DESC(delta, "-32768..32767 (default -2)");
 
 static unsigned short port = 8080;
 module_param(port, ushort, 0444);
-MODULE_PARM_DESC(port, "ushort: 0..65535 (default 8080)");
+MODULE_PARM_DESC(port, "0..65535 (default 8080)");
 
 static unsigned char channel = 1;
 module_param(channel, byte, 0444);
-MODULE_PARM_DESC(channel, "byte: 0..255 (default 1)");
+MODULE_PARM_DESC(channel, "0..255 (default 1)");
 
 static bool verbose;
 module_param(verbose, bool, 0644);
-MODULE_PARM_DESC(verbose, "bool: Y/N, 1/0, y/n (default N)");
+MODULE_PARM_DESC(verbose, "Y/N, y/n or 1/0 (default N)");
 
 /* invbool stores the opposite of what is written: disable=Y clears it. */
 static bool enabled = true;
 module_param_named(disable, enabled, invbool, 0444);
-MODULE_PARM_DESC(disable, "invbool: Y turns the feature off (default N)");
+MODULE_PARM_DESC(disable, "Y turns the feature off; stored inverted (default N)");
 
 /*
  * charp: the kernel allocates a copy and frees the old one when root
@@ -71,25 +71,25 @@ MODULE_PARM_DESC(disable, "invbool: Y turns the feature off (default N)");
  */
 static char *greeting = "hello";
 module_param(greeting, charp, 0644);
-MODULE_PARM_DESC(greeting, "charp: any string (default \"hello\")");
+MODULE_PARM_DESC(greeting, "Any string; the kernel keeps a copy (default \"hello\")");
 
 /* A fixed buffer: the kernel refuses a value that does not fit. */
 static char label[16] = "kmodlab";
 module_param_string(label, label, sizeof(label), 0444);
-MODULE_PARM_DESC(label, "string: at most 15 characters (default \"kmodlab\")");
+MODULE_PARM_DESC(label, "At most 15 characters, copied into the module (default \"kmodlab\")");
 
 /* Up to 4 ints, comma-separated; nr_values says how many were given. */
 static int values[4] = { 1, 2 };
 static unsigned int nr_values = 2;
 module_param_array(values, int, &nr_values, 0444);
-MODULE_PARM_DESC(values, "array of up to 4 ints, e.g. 4,5,6 (default 1,2)");
+MODULE_PARM_DESC(values, "Up to 4 ints, comma-separated (default 1,2)");
 
 /* A renamed, hidden parameter: the variable is a struct member. */
 static struct {
 	int retries;
 } cfg = { .retries = 3 };
 module_param_named(retries, cfg.retries, int, 0);
-MODULE_PARM_DESC(retries, "int, hidden (no sysfs file): retries (default 3)");
+MODULE_PARM_DESC(retries, "Hidden, no sysfs file: set only when loading (default 3)");
 
 /*
  * Parameters with their own kernel_param_ops. The loader and sysfs call
@@ -142,7 +142,7 @@ static const struct kernel_param_ops level_ops = {
 };
 
 module_param_cb(level, &level_ops, &level, 0644);
-MODULE_PARM_DESC(level, "uint 0..7, validated, changes logged (default 3)");
+MODULE_PARM_DESC(level, "0..7, checked by the module, changes logged (default 3)");
 MODULE_INFO(parmtype, "level:uint");
 
 static const char * const mode_names[] = { "off", "slow", "fast" };
@@ -150,7 +150,7 @@ static int mode = 1;
 
 static int mode_set(const char *val, const struct kernel_param *kp)
 {
-	int *mode = kp->arg;
+	int *cur = kp->arg;
 	int i;
 
 	/* sysfs_match_string() ignores the newline that echo adds. */
@@ -159,8 +159,8 @@ static int mode_set(const char *val, const struct kernel_param *kp)
 		pr_err("mode: not one of off, slow, fast, unchanged\n");
 		return -EINVAL;
 	}
-	pr_info("mode: %s -> %s\n", mode_names[*mode], mode_names[i]);
-	*mode = i;
+	pr_info("mode: %s -> %s\n", mode_names[*cur], mode_names[i]);
+	*cur = i;
 	return 0;
 }
 
@@ -176,7 +176,7 @@ static const struct kernel_param_ops mode_ops = {
 };
 
 module_param_cb(mode, &mode_ops, &mode, 0644);
-MODULE_PARM_DESC(mode, "one of off, slow, fast, validated, changes logged (default slow)");
+MODULE_PARM_DESC(mode, "off, slow or fast, changes logged (default slow)");
 MODULE_INFO(parmtype, "mode:string");
 
 /* Log the effective values; "when" is load or unload. */
@@ -186,9 +186,10 @@ static void params_log(const char *when)
 	unsigned int i, n, len = 0;
 
 	/*
-	 * sysfs exists before init runs and after it: hold the lock that its
-	 * handlers take, so that greeting is not freed or half-written under
-	 * us. Trust nr_values no further than the array's size.
+	 * /sys/module/params/parameters appears before init runs, so root
+	 * may write while we read: hold the lock that sysfs's handlers take,
+	 * or a write to greeting could free the string we are printing.
+	 * Trust nr_values no further than the array's size.
 	 */
 	kernel_param_lock(THIS_MODULE);
 	n = min_t(unsigned int, nr_values, ARRAY_SIZE(values));
