@@ -38,7 +38,19 @@ set_param() {	# NAME VALUE: what "echo VALUE > .../NAME" does
 }
 
 get_param() {	# NAME
-	cat "$sys/parameters/$1" 2>&1
+	read -r _v <"$sys/parameters/$1" && echo "$_v"
+}
+
+# check_glob NAME PATTERN TEXT: TEXT matches the shell PATTERN. Like
+# check_match, but a case statement forks nothing; this file has many.
+check_glob() {
+	# shellcheck disable=SC2254 # $2 is a pattern on purpose
+	case $3 in
+	$2) ktap_test_pass "$1" ;;
+	*) ktap_print_msg "$1: expected text matching '$2':"
+	   __show "$3"
+	   ktap_test_fail "$1" ;;
+	esac
 }
 
 # insmod ARGS that must be refused; if the module loads all the same, note
@@ -61,7 +73,7 @@ test_cleanup() {
 
 ktap_print_header
 require_modules params
-ktap_set_plan 48
+ktap_set_plan 47
 unload params
 rm -f "$conf"
 cmdline_mode=$(sed -n 's/.* params\.mode=\([^ ]*\).*/\1/p' /proc/cmdline)
@@ -76,18 +88,18 @@ log=$(log_since)
 check_eq "sysfs shows each value as insmod gave it" \
 	"channel:255 count:3 delta:-300 disable:Y greeting:hi label:lab level:5 mask:240 mode:slow offset:-5 port:65535 size:16 values:4,5,6 verbose:Y " \
 	"$(params)"
-check_match "load log: the numbers" \
-	'] params: load: count=3 size=16 offset=-5 mask=240 delta=-300 port=65535 channel=255$' "$log"
-check_match "load log: bools, strings and the hidden 'retries'" \
-	'] params: load: verbose=Y disable=Y greeting="hi" label="lab" retries=9$' "$log"
-check_match "load log: the array with its count, level, mode" \
-	'] params: load: values=4,5,6 \(3 of 4\) level=5 mode=slow$' "$log"
-check_match "level's own .set ran at load, before init" \
-	'] params: level: 3 -> 5$' "$(printf '%s\n' "$log" | sed '/params: load:/,$d')"
+check_glob "load log: the numbers" \
+	'*] params: load: count=3 size=16 offset=-5 mask=240 delta=-300 port=65535 channel=255*' "$log"
+check_glob "load log: bools, strings and the hidden 'retries'" \
+	'*] params: load: verbose=Y disable=Y greeting="hi" label="lab" retries=9*' "$log"
+check_glob "load log: the array with its count, level, mode" \
+	'*] params: load: values=4,5,6 (3 of 4) level=5 mode=slow*' "$log"
+check_glob "level's own .set ran at load, before init" \
+	'*] params: level: 3 -> 5*' "${log%%params: load:*}"
 # kernel/module/main.c (6.1; kernel/module.c on 5.10): unknown_module_param_cb()
 # warns and returns 0, so the loader goes on.
-check_match "an unknown name is only a warning" \
-	"] params: unknown parameter 'nosuch' ignored$" "$log"
+check_glob "an unknown name is only a warning" \
+	"*] params: unknown parameter 'nosuch' ignored*" "$log"
 check_eq "perm 0 makes no sysfs file ('retries')" no \
 	"$([ -e $sys/parameters/retries ] && echo yes || echo no)"
 check_eq "sysfs modes: 0644 root-writable, 0444 read-only" \
@@ -102,30 +114,21 @@ else
 fi
 
 # --- sysfs: read and write while loaded --------------------------------
+# kernel/params.c param_attr_store() returns what .set returned; the
+# module's log is read once, after all the writes.
 log_mark
 run set_param level 7
-check_run "sysfs: root writes level=7" 0
-check_eq "... level reads 7" 7 "$(get_param level)"
+check_eq "sysfs: root writes level=7, reads 7" "0 7" "$rc $(get_param level)"
 run set_param mode off
-check_eq "sysfs: mode=off is taken and read back" "0 off" "$rc $(get_param mode)"
-log=$(log_since)
-check_match "... the module's .set logged both changes" \
-	'] params: level: 5 -> 7$' "$log"
-check_match "... (mode)" '] params: mode: slow -> off$' "$log"
+check_eq "sysfs: mode=off, reads off" "0 off" "$rc $(get_param mode)"
 run set_param count 11
 check_eq "sysfs: count=11 (the kernel's own int ops)" "0 11" "$rc $(get_param count)"
-
-# kernel/params.c param_attr_store() returns what .set returned.
-log_mark
 run set_param level 8
 check_run "sysfs: level=8 (out of 0..7) fails with EINVAL" 1 'Invalid argument$'
 check_eq "... level still reads 7" 7 "$(get_param level)"
-check_log "... and the module logs why" \
-	'] params: level: not a number in 0\.\.7, unchanged \(-22\)$'
 run set_param mode turbo
-check_eq "sysfs: mode=turbo fails with EINVAL, mode still off" \
-	"1 off" "$rc $(get_param mode)"
-check_match "... with the write's error" 'Invalid argument$' "$out"
+check_eq "sysfs: mode=turbo fails, mode still off" "1 off" "$rc $(get_param mode)"
+check_glob "... with EINVAL" '*Invalid argument' "$out"
 run set_param count abc
 check_eq "sysfs: count=abc fails (kstrtoint), count still 11" \
 	"1 11" "$rc $(get_param count)"
@@ -135,15 +138,21 @@ run set_param size 1
 check_run "sysfs: writing read-only size is denied, even to root" 1 \
 	'Permission denied$'
 check_eq "... size still reads 16" 16 "$(get_param size)"
+log=$(log_since)
+check_glob "the module's .set logged level's change" \
+	'*] params: level: 5 -> 7*' "$log"
+check_glob "... and mode's" '*] params: mode: slow -> off*' "$log"
+check_glob "... and why level=8 was refused" \
+	'*] params: level: not a number in 0..7, unchanged (-22)*' "$log"
 
 log_mark
 run rmmod params
 check_run "rmmod params" 0
 log=$(log_since)
-check_match "unload log sees the values sysfs changed" \
-	'] params: unload: count=11 size=16 ' "$log"
-check_match "... level and mode too" \
-	'] params: unload: values=4,5,6 \(3 of 4\) level=7 mode=off$' "$log"
+check_glob "unload log sees the values sysfs changed" \
+	'*] params: unload: count=11 size=16 *' "$log"
+check_glob "... level and mode too" \
+	'*] params: unload: values=4,5,6 (3 of 4) level=7 mode=off*' "$log"
 
 # --- refused loads ------------------------------------------------------
 # kmod's insmod says "Invalid parameters" for EINVAL (tools/insmod.c
@@ -166,20 +175,20 @@ check_run "insmod label= of 16 chars (room for 15) is refused: ENOSPC" 1 \
 check_eq "none of the refused loads left the module loaded" \
 	"no no no no " "$stayed"
 log=$(log_since)
-check_match "level=9: the module's .set says why" \
-	'] params: level: not a number in 0\.\.7, unchanged \(-22\)$' "$log"
-check_match "level=9: the loader names value and parameter" \
-	"] params: \`9' invalid for parameter \`level'$" "$log"
-check_match "count=abc: \`abc' invalid for parameter \`count'" \
-	"] params: \`abc' invalid for parameter \`count'$" "$log"
+check_glob "level=9: the module's .set says why" \
+	'*] params: level: not a number in 0..7, unchanged (-22)*' "$log"
+check_glob "level=9: the loader names value and parameter" \
+	"*] params: \`9' invalid for parameter \`level'*" "$log"
+check_glob "count=abc: \`abc' invalid for parameter \`count'" \
+	"*] params: \`abc' invalid for parameter \`count'*" "$log"
 # param_array() has cut the string at each comma, so the loader shows "1".
-check_match "values=1,2,3,4,5: values: can only take 4 arguments" \
-	'] values: can only take 4 arguments$' "$log"
+check_glob "values=1,2,3,4,5: values: can only take 4 arguments" \
+	'*] values: can only take 4 arguments*' "$log"
 # param_set_copystring(): -ENOSPC.
-check_match "label=...: label: string doesn't fit in 15 chars." \
-	"] label: string doesn't fit in 15 chars\.$" "$log"
-check_match "label=...: the loader: too large for parameter \`label'" \
-	"] params: \`0123456789abcdef' too large for parameter \`label'$" "$log"
+check_glob "label=...: label: string doesn't fit in 15 chars." \
+	"*] label: string doesn't fit in 15 chars.*" "$log"
+check_glob "label=...: the loader: too large for parameter \`label'" \
+	"*] params: \`0123456789abcdef' too large for parameter \`label'*" "$log"
 
 # --- modprobe: modprobe.d, its command line, the kernel command line ----
 mkdir -p "${conf%/*}"
@@ -188,16 +197,16 @@ log_mark
 run modprobe params
 check_run "modprobe params (options line in $conf)" 0
 sysfs=$(params)
-check_match "... sysfs: count and greeting from the options line" \
-	' count:5 .*greeting:from-conf ' "$sysfs"
 log=$(log_since)
-check_match "... and the load log" \
-	'] params: load: verbose=N disable=N greeting="from-conf" label="kmodlab" retries=3$' "$log"
+check_glob "... sysfs: count and greeting from the options line" \
+	'* count:5 *greeting:from-conf *' "$sysfs"
+check_glob "... and the load log" \
+	'*] params: load: verbose=N disable=N greeting="from-conf" label="kmodlab" retries=3*' "$log"
 if [ -n "$cmdline_mode" ]; then
-	check_match "modprobe adds params.mode=$cmdline_mode of /proc/cmdline" \
-		" mode:$cmdline_mode " "$sysfs"
-	check_match "... the load log says mode=$cmdline_mode" \
-		"] params: load: .* mode=$cmdline_mode\$" "$log"
+	check_glob "modprobe adds params.mode=$cmdline_mode of /proc/cmdline" \
+		"* mode:$cmdline_mode *" "$sysfs"
+	check_glob "... the load log says mode=$cmdline_mode" \
+		"*] params: load: values=* mode=$cmdline_mode*" "$log"
 else
 	for _c in "modprobe adds params.mode= of /proc/cmdline" "... (log)"; do
 		ktap_test_skip "$_c" "no params.mode= in /proc/cmdline"
@@ -208,9 +217,10 @@ unload params
 log_mark
 run modprobe params count=6
 check_run "modprobe params count=6" 0
-check_match "... overrides the options line's count=5, keeps its greeting" \
-	' count:6 .*greeting:from-conf ' "$(params)"
-check_log "... and the load log says count=6" '] params: load: count=6 '
+check_glob "... overrides the options line's count=5, keeps its greeting" \
+	'* count:6 *greeting:from-conf *' "$(params)"
+check_glob "... and the load log says count=6" \
+	'*] params: load: count=6 *' "$(log_since)"
 unload params
 rm -f "$conf"
 
@@ -219,7 +229,7 @@ info=$(modinfo params)
 check_eq "modinfo: every parm has a description and a type" \
 	"count int,size uint,offset long,mask ulong,delta short,port ushort,channel byte,verbose bool,disable invbool,greeting charp,label string,values array of int,retries int,level uint,mode string," \
 	"$(field parm "$info" | sed -n 's/^\([a-z]*\):..* (\(.*\))$/\1 \2/p' | tr '\n' ,)"
-check_match "modinfo: level's description gives its range" \
-	'^level:0\.\.7, .* \(uint\)$' "$(field parm "$info")"
+check_glob "modinfo: level's description gives its range" \
+	'*parm: *level:0..7, * (uint)*' "$info"
 
 ktap_finished
