@@ -40,6 +40,9 @@ STAMP := $(BUILD)/modules.stamp
 BUILD_ID := $(KDIR) $(ARCH) $(CROSS_COMPILE) $(W) $(C) $(KCFLAGS)
 SOURCES := Kbuild $(wildcard */Kbuild */*.[ch])
 BOOT = qemu/boot.sh -l $(BUILD)/$@.log
+# A module option on the kernel command line: modprobe applies it, insmod
+# does not (tests/test-params.sh checks both).
+TEST_CMDLINE := params.mode=fast
 HOST_TESTS = $(patsubst tests/%,%,$(wildcard tests/host/test-*.sh))
 export KDIR ARCH CROSS_COMPILE
 
@@ -79,7 +82,8 @@ image: $(STAMP) setup $(BASE)
 # own; one verdict for both.
 test: image
 	@tests/run.sh $(HOST_TESTS) > $(BUILD)/host.log 2>&1 & \
-	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests; booted=$$?; \
+	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests $(TEST_CMDLINE); \
+	booted=$$?; \
 	wait; cat $(BUILD)/host.log; \
 	awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log && exit $$booted
 
