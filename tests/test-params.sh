@@ -41,18 +41,6 @@ get_param() {	# NAME
 	read -r _v <"$sys/parameters/$1" && echo "$_v"
 }
 
-# check_glob NAME PATTERN TEXT: TEXT matches the shell PATTERN. Like
-# check_match, but a case statement forks nothing; this file has many.
-check_glob() {
-	# shellcheck disable=SC2254 # $2 is a pattern on purpose
-	case $3 in
-	$2) ktap_test_pass "$1" ;;
-	*) ktap_print_msg "$1: expected text matching '$2':"
-	   __show "$3"
-	   ktap_test_fail "$1" ;;
-	esac
-}
-
 # insmod ARGS that must be refused; if the module loads all the same, note
 # it in $stayed and unload it, so that the next check starts clean.
 refused() {	# ARG...
