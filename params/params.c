@@ -16,6 +16,9 @@
  * set only when loading), 0444 shows it read-only, 0644 lets root change
  * it at run time. Never world-writable: module_param() refuses that at
  * build time.
+ *
+ * The "TODO n" markers cut out what labs/4-params asks a learner to write
+ * (labs/mkskel.sh); they change nothing here.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,8 +31,10 @@
 
 /* One of each standard type; the kernel's param_ops_<type> parse them. */
 static int count = 1;
+/* TODO 1: make count an int parameter, root-writable in sysfs, described */
 module_param(count, int, 0644);
 MODULE_PARM_DESC(count, "How many; root may change it in sysfs (default 1)");
+/* TODO 1 end */
 
 static unsigned int size = 4096;
 module_param(size, uint, 0444);
@@ -75,14 +80,18 @@ MODULE_PARM_DESC(greeting, "Any string; the kernel keeps a copy (default \"hello
 
 /* A fixed buffer: the kernel refuses a value that does not fit. */
 static char label[16] = "kmodlab";
+/* TODO 3: make label a string parameter, copied into its buffer */
 module_param_string(label, label, sizeof(label), 0444);
 MODULE_PARM_DESC(label, "At most 15 characters, copied into the module (default \"kmodlab\")");
+/* TODO 3 end */
 
 /* Up to 4 ints, comma-separated; nr_values says how many were given. */
 static int values[4] = { 1, 2 };
 static unsigned int nr_values = 2;
+/* TODO 2: make values an int array parameter; nr_values counts what was given */
 module_param_array(values, int, &nr_values, 0444);
 MODULE_PARM_DESC(values, "Up to 4 ints, comma-separated (default 1,2)");
+/* TODO 2 end */
 
 /* A renamed, hidden parameter: the variable is a struct member. */
 static struct {
@@ -115,8 +124,10 @@ static int level_parse(const char *val, const struct kernel_param *kp)
 	ret = kstrtouint(val, 0, &n);
 	if (ret)
 		return ret;
+	/* TODO 4: refuse a level above LEVEL_MAX */
 	if (n > LEVEL_MAX)
 		return -EINVAL;
+	/* TODO 4 end */
 	*(unsigned int *)kp->arg = n;
 	return 0;
 }
@@ -141,9 +152,11 @@ static const struct kernel_param_ops level_ops = {
 	.get = param_get_uint,
 };
 
+/* TODO 5: make level a root-writable parameter handled by level_ops */
 module_param_cb(level, &level_ops, &level, 0644);
 MODULE_PARM_DESC(level, "0..7, checked by the module, changes logged (default 3)");
 MODULE_INFO(parmtype, "level:uint");
+/* TODO 5 end */
 
 static const char * const mode_names[] = { "off", "slow", "fast" };
 static int mode = 1;
