@@ -133,6 +133,6 @@ bench: image
 
 clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
-	rm -rf build
+	rm -rf build tests/fixtures/*/Module.symvers
 
 .PHONY: all modules setup fixtures image test demo shell bench clean
