@@ -4,6 +4,7 @@
 #
 #   make            cross-build every module (fetches Debian's headers once)
 #   make test       boot them in Debian's arm64 kernel under QEMU and run tests/
+#   make fixtures   build the tests' failure fixtures (tests/fixtures/; make test does)
 #   make demo       boot and walk through the tutorial's commands
 #   make shell      boot and get a shell in the guest
 #   make bench      time 'make test' against a bare boot of the same image
@@ -72,10 +73,62 @@ $(BASE): qemu/mkinitramfs.sh $(KMODLAB_CACHE)/guest/.ready
 
 $(KMODLAB_CACHE)/guest/.ready: setup
 
+# The tests' failure fixtures (tests/fixtures/): each is built in its own
+# Kbuild pass, with what it takes to get past the build to the loader, which
+# must refuse it. Not part of 'make': no user should install them. Only the
+# fixture_*.ko go to the guest, in /kmodlab/fixtures (not in extra/).
+FIXTURES := $(BUILD)/fixtures
+FIXTURE_KOS := $(addprefix $(FIXTURES)/fixture_,$(addsuffix .ko,\
+	vermagic changed_api no_import nongpl))
+FIXTURE_BUILD = $(MAKE) -C $(KDIR) M=$(CURDIR)/$(<D) ARCH=$(ARCH) \
+	CROSS_COMPILE=$(CROSS_COMPILE) modules
+
+fixtures: $(FIXTURE_KOS)
+
+$(FIXTURE_KOS): | $(STAMP) $(FIXTURES)
+$(FIXTURES):
+	mkdir -p $@
+
+# Built for this kernel, then its copy's vermagic rewritten as if built for
+# a uniprocessor kernel of another release: "6.1.0-56-arm64 SMP mod_unload
+# ..." becomes "9.9.9-56-arm64 mod_unload ...". With MODVERSIONS the loader
+# compares all but the release, so dropping SMP is what it sees. NULs pad
+# the string to its old length: .modinfo keeps its size, nothing moves.
+$(FIXTURES)/fixture_vermagic.ko: tests/fixtures/vermagic/fixture_vermagic.c
+	$(FIXTURE_BUILD)
+	perl -0777 -pe 's/vermagic=\K([0-9.]+)(\S*) SMP( [^\0]*)\0/($$1 =~ tr|0-9|9|r)."$$2$$3\0\0\0\0\0"/e' \
+		$(<:.c=.ko) >$@
+	! cmp -s $(<:.c=.ko) $@
+
+# Built in one pass with exporter 2.0's changed interface, whose CRCs it gets.
+$(FIXTURES)/fixture_changed_api.ko: tests/fixtures/changed_api/fixture_changed_api.c \
+		$(wildcard tests/fixtures/changed_api/exporter_v2.*)
+	$(FIXTURE_BUILD)
+	cp $(<:.c=.ko) $@
+
+# Needs exporter's symbols (KBUILD_EXTRA_SYMBOLS); modpost fails a module
+# that does not import a namespace it uses (since 5.7) unless the kernel
+# allows it: the Kconfig option, set here for modpost only, makes it a
+# warning. The guest's kernel does not have it, so its loader refuses.
+$(FIXTURES)/fixture_no_import.ko: tests/fixtures/no_import/fixture_no_import.c \
+		exporter/exporter.h exporter/exporter.c
+	$(FIXTURE_BUILD) KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers \
+		CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS=y
+	cp $(<:.c=.ko) $@
+
+# modpost always fails a GPL-incompatible module that uses a GPL-only symbol
+# it knows of (tests/host/test-exporter-build.sh shows it): built without
+# exporter's symbols, modpost only warns that exporter_add is undefined
+# (KBUILD_MODPOST_WARN), as for a vendor module built on its own.
+$(FIXTURES)/fixture_nongpl.ko: tests/fixtures/nongpl/fixture_nongpl.c exporter/exporter.h
+	$(FIXTURE_BUILD) KBUILD_MODPOST_WARN=1
+	cp $(<:.c=.ko) $@
+
 # Rebuilt every time: it is small, and Kbuild alone knows what changed.
-image: $(STAMP) setup $(BASE)
+image: $(STAMP) fixtures setup $(BASE)
 	@mkdir -p $(BUILD)
-	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/overlay.cpio
+	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/overlay.cpio \
+		$(FIXTURES):/kmodlab/fixtures
 	cat $(BASE) $(BUILD)/overlay.cpio > $(INITRD)
 
 # The host's checks (tests/host/) run while the guest boots and runs its
@@ -111,8 +164,9 @@ bench: image
 
 clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
-	rm -rf build
+	rm -rf build tests/fixtures/*/Module.symvers
 
 FORCE:
 
-.PHONY: all modules setup image test demo shell skels lab test-labs bench clean FORCE
+.PHONY: all modules setup fixtures image test demo shell skels lab test-labs \
+	bench clean FORCE

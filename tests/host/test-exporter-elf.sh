@@ -1,0 +1,76 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host side: what the build wrote into exporter.ko and its users, read
+# with readelf and modprobe --dump-modversions (which only reads the file):
+#   - exporter.ko: __ksymtab holds the plain export, __ksymtab_gpl the
+#     GPL-only and namespaced ones, __ksymtab_strings the names and the
+#     namespace EXPORTER_ADMIN;
+#   - consumer.ko: exporter's symbols are undefined (the loader fills them
+#     in), __versions carries the CRCs modpost took from exporter's
+#     Module.symvers, .modinfo says depends=exporter and
+#     import_ns=EXPORTER_ADMIN, .gnu.linkonce.this_module (struct module)
+#     names it;
+#   - optional_user.ko: no reference to exporter at all, only __symbol_get.
+
+TESTS_DIR=${0%/*}/..
+# shellcheck source=tests/kmodlab.sh
+. "$TESTS_DIR/kmodlab.sh"
+
+top=$(cd "${0%/*}/../.." && pwd)
+exporter=$top/exporter/exporter.ko
+consumer=$top/consumer/consumer.ko
+optional=$top/consumer/optional_user.ko
+
+# section_of KO SYMBOL: the name of the section SYMBOL is defined in
+section_of() {
+	_ndx=$(readelf -sW "$1" | awk -v s="$2" '$8 == s { print $7; exit }')
+	readelf -SW "$1" | sed -n "s/^ *\[ *$_ndx\] \([^ ]*\) .*/\1/p"
+}
+
+ktap_print_header
+for ko in "$exporter" "$consumer" "$optional"; do
+	[ -r "$ko" ] || ktap_skip_all "$ko not built (make)"
+done
+ktap_set_plan 11
+
+sections=$(readelf -SW "$exporter")
+missing=
+for s in __ksymtab __ksymtab_gpl __ksymtab_strings; do
+	printf '%s\n' "$sections" | grep -q " $s " || missing="$missing $s"
+done
+check_eq "exporter.ko has __ksymtab, __ksymtab_gpl, __ksymtab_strings" "" "$missing"
+check_eq "EXPORT_SYMBOL(exporter_read) is in __ksymtab" __ksymtab \
+	"$(section_of "$exporter" __ksymtab_exporter_read)"
+gpl=
+for f in add counter_get counter_put counter_add counter_reset; do
+	gpl="$gpl $(section_of "$exporter" "__ksymtab_exporter_$f")"
+done
+check_eq "the GPL-only and namespaced exports are in __ksymtab_gpl" \
+	" __ksymtab_gpl __ksymtab_gpl __ksymtab_gpl __ksymtab_gpl __ksymtab_gpl" "$gpl"
+check_match "__ksymtab_strings holds the namespace EXPORTER_ADMIN" \
+	'\] +EXPORTER_ADMIN$' "$(readelf -p __ksymtab_strings "$exporter")"
+
+check_eq "consumer.ko leaves exporter's 5 symbols undefined (UND)" 5 \
+	"$(readelf -sW "$consumer" | grep -cE ' UND exporter_[a-z_]+$')"
+modinfo=$(readelf -p .modinfo "$consumer")
+check_match "consumer.ko .modinfo: depends=exporter" '\] +depends=exporter$' "$modinfo"
+check_match "consumer.ko .modinfo: import_ns=EXPORTER_ADMIN" \
+	'\] +import_ns=EXPORTER_ADMIN$' "$modinfo"
+check_match ".gnu.linkonce.this_module (struct module) names consumer" \
+	'\] +consumer$' "$(readelf -p .gnu.linkonce.this_module "$consumer")"
+
+# One Kbuild pass: modpost took each CRC from exporter's Module.symvers.
+versions=$(modprobe --dump-modversions "$consumer" | awk '$2 ~ /^exporter_/' | sort -k2)
+symvers=$(awk '$2 ~ /^exporter_/ && $3 ~ /\/exporter$/ { print $1 "\t" $2 }' \
+	"$top/Module.symvers" | sort -k2)
+check_eq "consumer.ko __versions: 5 exporter CRCs" 5 "$(printf '%s\n' "$versions" | grep -c .)"
+check_eq "... each as exporter's Module.symvers has it" "" \
+	"$(printf '%s\n' "$versions" | while read -r crc sym; do
+		printf '%s\n' "$symvers" | grep -qx "$crc	$sym" || echo "$sym $crc"
+	done)"
+
+check_eq "optional_user.ko references __symbol_get, not exporter" "__symbol_get 0" \
+	"$(readelf -sW "$optional" | awk '$7 == "UND" && $8 == "__symbol_get" { print $8 }') $(readelf -sW "$optional" | grep -c ' UND exporter_')"
+
+ktap_finished
