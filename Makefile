@@ -45,6 +45,8 @@ BOOT = qemu/boot.sh -l $(BUILD)/$@.log
 # does not (tests/test-params.sh checks both).
 TEST_CMDLINE := params.mode=fast
 HOST_TESTS = $(patsubst tests/%,%,$(wildcard tests/host/test-*.sh))
+# Host checks that run Kbuild themselves (seconds each): make test-builds.
+BUILD_TESTS = $(patsubst tests/%,%,$(wildcard tests/host/build-*.sh))
 export KDIR ARCH CROSS_COMPILE
 
 all: modules
@@ -117,7 +119,7 @@ $(FIXTURES)/fixture_no_import.ko: tests/fixtures/no_import/fixture_no_import.c \
 	cp $(<:.c=.ko) $@
 
 # modpost always fails a GPL-incompatible module that uses a GPL-only symbol
-# it knows of (tests/host/test-exporter-build.sh shows it): built without
+# it knows of (tests/host/build-exporter.sh shows it): built without
 # exporter's symbols, modpost only warns that exporter_add is undefined
 # (KBUILD_MODPOST_WARN), as for a vendor module built on its own.
 $(FIXTURES)/fixture_nongpl.ko: tests/fixtures/nongpl/fixture_nongpl.c exporter/exporter.h
@@ -139,6 +141,11 @@ test: image
 	booted=$$?; \
 	wait; cat $(BUILD)/host.log; \
 	awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log && exit $$booted
+
+# Other ways to build: separately (KBUILD_EXTRA_SYMBOLS), modpost's refusals.
+test-builds: $(STAMP)
+	tests/run.sh $(BUILD_TESTS) | tee $(BUILD)/builds.log
+	@awk -f qemu/verdict.awk $(BUILD)/builds.log
 
 demo: image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=demo
@@ -168,5 +175,5 @@ clean:
 
 FORCE:
 
-.PHONY: all modules setup fixtures image test demo shell skels lab test-labs \
+.PHONY: all modules setup fixtures image test test-builds demo shell skels lab test-labs \
 	bench clean FORCE

@@ -8,7 +8,8 @@
 # The files run at the same time, one per CPU, since most of a run is
 # spent waiting on kmod and the loader; a file that uses a module holds
 # that module's lock (require_modules in kmodlab.sh), so two files never
-# work on the same module at once. Results print in file order.
+# work on the same module at once. Results print in file order, each
+# file's followed by the time it took.
 #
 # Usage: tests/run.sh [-j JOBS] [FILE...]
 #   FILE  absolute, or relative to tests/ (default: every test-*.sh;
@@ -30,23 +31,43 @@ start() {	# INDEX FILE: run FILE in the background, output to $out/INDEX
 	/*) set -- "$1" "$2" ;;
 	*) set -- "$1" "./$2" ;;
 	esac
-	{ sh "$2" >"$out/$1" 2>&1; echo $? >"$out/$1.rc"; } &
+	{
+		read -r t0 _ </proc/uptime
+		sh "$2" >"$out/$1" 2>&1
+		rc=$?
+		read -r t1 _ </proc/uptime
+		echo "$t0 $t1" >"$out/$1.time"
+		echo $rc >"$out/$1.rc"
+	} &
 }
 
 printf 'KTAP version 1\n1..%d\n' $#
-# Start the first $jobs files; each time one is reported, start another.
-i=0
-for t; do
-	i=$((i + 1))
-	[ $i -gt "$jobs" ] || start $i "$t"
-done
-n=0
-for t; do
-	n=$((n + 1))
-	while [ ! -e "$out/$n.rc" ]; do
-		sleep 0.05
+# Keep $jobs files running: start the next whenever any one ends, and
+# print each file's results as soon as those before it are printed.
+started=0 running=0 n=0 t=
+while [ $n -lt $# ]; do
+	i=$n
+	while [ $running -gt 0 ] && [ $i -lt $started ]; do
+		i=$((i + 1))
+		if [ -e "$out/$i.rc" ] && [ ! -e "$out/$i.seen" ]; then
+			: >"$out/$i.seen"
+			running=$((running - 1))
+		fi
 	done
+	while [ $running -lt "$jobs" ] && [ $started -lt $# ]; do
+		started=$((started + 1))
+		running=$((running + 1))
+		eval "start $started \"\${$started}\""
+	done
+	if [ ! -e "$out/$((n + 1)).seen" ]; then
+		sleep 0.05
+		continue
+	fi
+	n=$((n + 1))
+	eval "t=\${$n}"
 	sed 's/^/  /' "$out/$n"
+	read -r t0 t1 <"$out/$n.time"
+	echo "# $t: $(awk "BEGIN { print $t1 - $t0 }") s"
 	name=${t%.sh}
 	name=${name##*test-}
 	name=${name##*/}
@@ -55,7 +76,5 @@ for t; do
 	4) echo "ok $n $name # SKIP" ;;
 	*) echo "not ok $n $name" ;;
 	esac
-	next=$((n + jobs))
-	[ $next -gt $# ] || start $next "$(echo "$@" | cut -d' ' -f$next)"
 done
 wait
