@@ -158,11 +158,11 @@ shell: image
 skels:
 	labs/lab.sh skels
 
-lab: $(STAMP) setup $(BASE)
+lab: $(STAMP) fixtures setup $(BASE)
 	@test -n "$(N)" || { echo "usage: make lab N=<lab number>"; exit 2; }
 	labs/lab.sh check $(N)
 
-test-labs: $(STAMP) setup $(BASE)
+test-labs: $(STAMP) fixtures setup $(BASE)
 	labs/lab.sh prove | tee build/labs.log
 	@awk -f qemu/verdict.awk build/labs.log
 
