@@ -7,6 +7,8 @@
 #   make demo       boot and walk through the tutorial's commands
 #   make shell      boot and get a shell in the guest
 #   make bench      time 'make test' against a bare boot of the same image
+#   make lint       checkpatch, sparse, W=1, cppcheck, -fanalyzer, shellcheck
+#   make stress     boot and load/unload every module hundreds of times
 #   make setup      install the host packages, fetch the kernel and guest
 #   make clean      leave the tree as cloned
 #
@@ -78,8 +80,13 @@ shell: image
 bench: image
 	scripts/bench.sh $(KCACHE)/vmlinuz $(INITRD)
 
+# Static analysis of every file; the first run installs the tools.
+lint:
+	@scripts/setup.sh --lint
+	scripts/lint.sh
+
 clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
 	rm -rf build
 
-.PHONY: all modules setup image test demo shell bench clean
+.PHONY: all modules setup image test demo shell bench lint clean
