@@ -20,7 +20,10 @@
 #   ARCH           arm64
 #   CROSS_COMPILE  aarch64-linux-gnu- (empty when the host is arm64)
 #   KMODLAB_CACHE  downloads (${XDG_CACHE_HOME:-~/.cache}/kmodlab)
-#   TIMEOUT        seconds a guest may run before it counts as hung (120)
+#   TIMEOUT        seconds a guest may run before it counts as hung (120;
+#                  900 for make stress)
+#   STRESS_CYCLES, STRESS_RACES, STRESS_SECONDS  make stress's counts and
+#                  time limit per loop (200, 50, 120; tests/stress/stress.sh)
 
 KERNEL ?= 6.1
 KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
@@ -80,6 +83,15 @@ shell: image
 bench: image
 	scripts/bench.sh $(KCACHE)/vmlinuz $(INITRD)
 
+# tests/stress/ in a boot of its own, so that 'make test' stays quick; the
+# STRESS_* variables reach the guest's environment by the command line.
+STRESS_VARS = $(foreach v,STRESS_CYCLES STRESS_RACES STRESS_SECONDS,\
+		$(if $($(v)),$(v)=$($(v))))
+stress: image
+	$(BOOT) -t $(or $(TIMEOUT),900) $(KCACHE)/vmlinuz $(INITRD) \
+		kmodlab_run=stress $(strip $(STRESS_VARS)); \
+	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/$@.log && exit $$booted
+
 # Static analysis of every file; the first run installs the tools.
 lint:
 	@scripts/setup.sh --lint
@@ -89,4 +101,4 @@ clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
 	rm -rf build
 
-.PHONY: all modules setup image test demo shell bench lint clean
+.PHONY: all modules setup image test demo shell bench stress lint clean
