@@ -21,9 +21,9 @@
 #   CROSS_COMPILE  aarch64-linux-gnu- (empty when the host is arm64)
 #   KMODLAB_CACHE  downloads (${XDG_CACHE_HOME:-~/.cache}/kmodlab)
 #   TIMEOUT        seconds a guest may run before it counts as hung (120;
-#                  900 for make stress)
+#                  1800 for make stress)
 #   STRESS_CYCLES, STRESS_RACES, STRESS_SECONDS  make stress's counts and
-#                  time limit per loop (200, 50, 120; tests/stress/stress.sh)
+#                  time limit per loop (200, 50, 300; tests/stress/stress.sh)
 
 KERNEL ?= 6.1
 KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
@@ -88,7 +88,7 @@ bench: image
 STRESS_VARS = $(foreach v,STRESS_CYCLES STRESS_RACES STRESS_SECONDS,\
 		$(if $($(v)),$(v)=$($(v))))
 stress: image
-	$(BOOT) -t $(or $(TIMEOUT),900) $(KCACHE)/vmlinuz $(INITRD) \
+	$(BOOT) -t $(or $(TIMEOUT),1800) $(KCACHE)/vmlinuz $(INITRD) \
 		kmodlab_run=stress $(strip $(STRESS_VARS)); \
 	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/$@.log && exit $$booted
 

@@ -20,11 +20,11 @@
 # Variables (the kernel command line sets them under 'make stress'):
 #   STRESS_CYCLES   load/unload cycles per module in a row (200)
 #   STRESS_RACES    cycles per shell when two shells race (50)
-#   STRESS_SECONDS  the time any one loop may take (120)
+#   STRESS_SECONDS  the time any one loop may take (300)
 
 STRESS_CYCLES=${STRESS_CYCLES:-200}
 STRESS_RACES=${STRESS_RACES:-50}
-STRESS_SECONDS=${STRESS_SECONDS:-120}
+STRESS_SECONDS=${STRESS_SECONDS:-300}
 STRESS_TMP=/tmp/kmodlab-stress.$$
 mkdir -p "$STRESS_TMP"
 
