@@ -31,8 +31,12 @@
 #   LINT_SOURCE    the kernel source package checkpatch.pl came from
 #                  (linux-source-6.1)
 #   LINT_DIR       the copy and every tool's full log (build/$KERNEL/lint)
+#   LINT_KBUILD_ARGS  more arguments for the Kbuild builds, as words (e.g.
+#                  CC=aarch64-linux-gnu-gcc for a tree that names gcc-10)
 #
-# Usage: scripts/lint.sh [TOOL...]   (default: all six, in the order above)
+# Usage: scripts/lint.sh [TOOL...]
+#   TOOL  checkpatch, w1, sparse, analyzer, cppcheck or shellcheck
+#         (default: all six, in that order)
 
 set -uo pipefail
 
@@ -180,9 +184,10 @@ kbuild() {
 
 	shift
 	# Whatever make we were started from, these builds take only our flags.
+	# shellcheck disable=SC2086 # LINT_KBUILD_ARGS is a list of words
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 		make -C "$KDIR" M="$src" ARCH="$ARCH" CROSS_COMPILE="$CROSS_COMPILE" \
-		-j "$(nproc)" "$@" modules >"$log" 2>&1
+		-j "$(nproc)" ${LINT_KBUILD_ARGS-} "$@" modules >"$log" 2>&1
 }
 
 # A build that failed without a finding in our files is a finding itself.
