@@ -10,7 +10,7 @@
 #   sparse      Kbuild with C=2: sparse on every module source
 #   analyzer    Kbuild with KCFLAGS=-fanalyzer (gcc's static analyzer),
 #               told which allocators kfree() undoes (lint-analyzer.h)
-#   cppcheck    every .c file, without the kernel headers (see cppcheck())
+#   cppcheck    every .c file, without the kernel headers (see lint_cppcheck)
 #   ShellCheck  every shell script; those under tests/ as POSIX sh (-s sh)
 #
 # A finding prints as FILE:LINE:..., relative to the top of the tree, under
@@ -299,7 +299,7 @@ lint_cppcheck() {
 # shell=" directive (the sourced libraries). Run from the top, where the
 # "source=" directives point; the tests are POSIX sh for busybox.
 lint_shellcheck() {
-	local f tests=() others=() out
+	local f tests=() others=() out n rc=0
 
 	need shellcheck
 	while read -r f; do
@@ -315,13 +315,16 @@ lint_shellcheck() {
 	done <"$files"
 	{
 		[ ${#tests[@]} -eq 0 ] ||
-			shellcheck -f gcc -x -s sh "${tests[@]}"
+			shellcheck -f gcc -x -s sh "${tests[@]}" || rc=1
 		[ ${#others[@]} -eq 0 ] ||
-			shellcheck -f gcc -x "${others[@]}"
+			shellcheck -f gcc -x "${others[@]}" || rc=1
 	} >"$LINT_DIR/shellcheck.log" 2>&1
 	out=$(cat "$LINT_DIR/shellcheck.log")
+	n=$(count '^[^ ]+:[0-9]+:' "$out")
+	# Failing without a finding: it could not read a file, or crashed.
+	[ "$rc" -eq 0 ] || [ "$n" -gt 0 ] || n=1
 	report "shellcheck, $(plural $((${#tests[@]} + ${#others[@]})) script)" \
-		"$(count '^[^ ]+:[0-9]+:' "$out")" "$out"
+		"$n" "$out"
 }
 
 start=$EPOCHREALTIME
