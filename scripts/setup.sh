@@ -188,9 +188,11 @@ lint_tools() {
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
 		say "installing the lint tools: ${missing[*]}"
+		as_root apt-get update -q ||
+			die "apt-get update failed: check the apt sources"
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 			--no-install-recommends "${missing[@]}" ||
-			die "could not install ${missing[*]}: run 'sudo apt-get update' and retry"
+			die "could not install ${missing[*]}"
 	fi
 	[ -e "$dir/.ready" ] && return
 	fetch "$LINT_SOURCE"
