@@ -8,6 +8,8 @@
 #   make demo       boot and walk through the tutorial's commands
 #   make shell      boot and get a shell in the guest
 #   make bench      time 'make test' against a bare boot of the same image
+#   make lint       checkpatch, sparse, W=1, cppcheck, -fanalyzer, shellcheck
+#   make stress     boot and load/unload every module hundreds of times
 #   make setup      install the host packages, fetch the kernel and guest
 #   make clean      leave the tree as cloned
 #
@@ -19,7 +21,10 @@
 #   ARCH           arm64
 #   CROSS_COMPILE  aarch64-linux-gnu- (empty when the host is arm64)
 #   KMODLAB_CACHE  downloads (${XDG_CACHE_HOME:-~/.cache}/kmodlab)
-#   TIMEOUT        seconds a guest may run before it counts as hung (120)
+#   TIMEOUT        seconds a guest may run before it counts as hung (120;
+#                  1800 for make stress)
+#   STRESS_CYCLES, STRESS_RACES, STRESS_SECONDS  make stress's counts and
+#                  time limit per loop (200, 50, 300; tests/stress/stress.sh)
 
 KERNEL ?= 6.1
 KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
@@ -169,11 +174,25 @@ test-labs: $(STAMP) fixtures setup $(BASE)
 bench: image
 	scripts/bench.sh $(KCACHE)/vmlinuz $(INITRD)
 
+# tests/stress/ in a boot of its own, so that 'make test' stays quick; the
+# STRESS_* variables reach the guest's environment by the command line.
+STRESS_VARS = $(foreach v,STRESS_CYCLES STRESS_RACES STRESS_SECONDS,\
+		$(if $($(v)),$(v)=$($(v))))
+stress: image
+	$(BOOT) -t $(or $(TIMEOUT),1800) $(KCACHE)/vmlinuz $(INITRD) \
+		kmodlab_run=stress $(strip $(STRESS_VARS)); \
+	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/$@.log && exit $$booted
+
+# Static analysis of every file; the first run installs the tools.
+lint:
+	@scripts/setup.sh --lint
+	scripts/lint.sh
+
 clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
 	rm -rf build tests/fixtures/*/Module.symvers
 
 FORCE:
 
-.PHONY: all modules setup fixtures image test test-builds demo shell skels lab test-labs \
-	bench clean FORCE
+.PHONY: all modules setup fixtures image test test-builds demo shell skels lab \
+	test-labs bench stress lint clean FORCE

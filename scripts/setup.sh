@@ -9,6 +9,9 @@
 #    cache and makes the headers usable from there (see fix_headers).
 # 3. Fetches the guest's user space: busybox-static and kmod for arm64 with
 #    the shared libraries kmod needs.
+# 4. With --lint, also the tools scripts/lint.sh runs (sparse, cppcheck,
+#    ShellCheck) and the kernel tree's checkpatch.pl with its data files,
+#    taken from Debian's $LINT_SOURCE package into the cache.
 #
 # Each step is skipped when its result is already there, so a second run
 # downloads nothing. Works as root or through sudo.
@@ -16,9 +19,12 @@
 # Variables a user may override:
 #   KERNEL         a kernel of qemu/kernels/ (default: 6.1)
 #   KMODLAB_CACHE  the cache (default: ${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab)
+#   LINT_SOURCE    the kernel source package checkpatch.pl comes from
+#                  (default: linux-source-6.1)
 #
-# Usage: scripts/setup.sh [--print-kdir]
+# Usage: scripts/setup.sh [--print-kdir] [--lint]
 #   --print-kdir   print the cached headers folder on stdout when done
+#   --lint         also install and fetch the static analysis tools
 
 set -euo pipefail
 
@@ -32,6 +38,12 @@ debs=$CACHE/debs
 # The guest's user space: kmod's libraries are found by walking its
 # DT_NEEDED entries when the image is built (qemu/mkinitramfs.sh).
 GUEST_PKGS="busybox-static kmod libc6 liblzma5 libzstd1 libssl3"
+
+# What scripts/lint.sh runs besides the cross gcc and Kbuild.
+LINT_PKGS="sparse cppcheck shellcheck perl xz-utils"
+LINT_SOURCE=${LINT_SOURCE:-linux-source-6.1}
+# checkpatch.pl reads these two from its own folder.
+LINT_FILES="checkpatch.pl spelling.txt const_structs.checkpatch"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
@@ -166,12 +178,51 @@ guest() {
 	touch "$g/.ready"
 }
 
-print_kdir=
-case ${1-} in
---print-kdir) print_kdir=1 ;;
-"") ;;
-*) usage ;;
-esac
+# checkpatch.pl and its data, from the kernel source package: a 140 MB
+# download, of which three files are kept ($CACHE/lint/$LINT_SOURCE).
+lint_tools() {
+	local dir=$CACHE/lint/$LINT_SOURCE missing=() members=() p tmp
+
+	for p in $LINT_PKGS; do
+		installed "$p" || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		say "installing the lint tools: ${missing[*]}"
+		as_root apt-get update -q ||
+			die "apt-get update failed: check the apt sources"
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends "${missing[@]}" ||
+			die "could not install ${missing[*]}"
+	fi
+	[ -e "$dir/.ready" ] && return
+	fetch "$LINT_SOURCE"
+	say "extracting checkpatch.pl from $LINT_SOURCE (about 10 s)"
+	rm -rf "$dir" && mkdir -p "$dir"
+	tmp=$dir/unpack
+	mkdir "$tmp"
+	for p in $LINT_FILES; do
+		members+=("$LINT_SOURCE/scripts/$p")
+	done
+	# The package holds one tarball of the tree; read only our files from it.
+	dpkg-deb --fsys-tarfile "$(deb_of "$LINT_SOURCE" all)" |
+		tar -xO "./usr/src/$LINT_SOURCE.tar.xz" |
+		tar -xJ -C "$tmp" --strip-components=2 "${members[@]}" ||
+		die "could not extract $LINT_FILES from $LINT_SOURCE"
+	for p in $LINT_FILES; do
+		mv "$tmp/$p" "$dir/$p"
+	done
+	rm -rf "$tmp" "$(deb_of "$LINT_SOURCE" all)"
+	touch "$dir/.ready"
+}
+
+print_kdir='' lint=''
+for arg; do
+	case $arg in
+	--print-kdir) print_kdir=1 ;;
+	--lint) lint=1 ;;
+	*) usage ;;
+	esac
+done
 
 if [ ! -r "$conf" ]; then
 	known=$(cd "$top/qemu/kernels" && printf '%s ' *.conf)
@@ -186,4 +237,5 @@ suite='' image='' kbuild=''
 host_packages
 kernel
 guest
+[ -z "$lint" ] || lint_tools
 [ -z "$print_kdir" ] || echo "$kcache/build"
