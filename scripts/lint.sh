@@ -253,7 +253,8 @@ lint_analyzer() {
 # - warning, portability and performance: "style" flags kernel idioms
 #   (unused struct members filled by macros, variable scope) by the dozen;
 # - macros it cannot expand are left alone; kernel ones (module_init,
-#   list_for_each_entry, ...) parse as calls and raise nothing. No
+#   ...) parse as calls and raise nothing; the iterators a statement follows
+#   (list_for_each_entry) get their shape from scripts/lint-cppcheck.h. No
 #   suppression is needed on this tree; a justified one goes in the source
 #   as "// cppcheck-suppress ID" on the line before (--inline-suppr).
 lint_cppcheck() {
@@ -283,6 +284,7 @@ lint_cppcheck() {
 	: >"$LINT_DIR/cppcheck.log"
 	if [ ${#mods[@]} -gt 0 ]; then
 		cppcheck "$@" -D__KERNEL__ -DMODULE --include="$version" \
+			--include="$top/scripts/lint-cppcheck.h" \
 			"${incs[@]}" "${mods[@]}" >>"$LINT_DIR/cppcheck.log" 2>&1 || rc=1
 	fi
 	if [ ${#others[@]} -gt 0 ]; then
