@@ -9,6 +9,8 @@
 #    cache and makes the headers usable from there (see fix_headers).
 # 3. Fetches the guest's user space: busybox-static and kmod for arm64 with
 #    the shared libraries kmod needs.
+# 4. With --board only: the QEMU board's ssh server (dropbear, and OpenSSH's
+#    sftp-server for scp) with its libraries, for 'make test-board-qemu'.
 #
 # Each step is skipped when its result is already there, so a second run
 # downloads nothing. Works as root or through sudo.
@@ -17,7 +19,8 @@
 #   KERNEL         a kernel of qemu/kernels/ (default: 6.1)
 #   KMODLAB_CACHE  the cache (default: ${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab)
 #
-# Usage: scripts/setup.sh [--print-kdir]
+# Usage: scripts/setup.sh [--board] [--print-kdir]
+#   --board        also fetch the QEMU board's ssh server (step 4)
 #   --print-kdir   print the cached headers folder on stdout when done
 
 set -euo pipefail
@@ -32,6 +35,10 @@ debs=$CACHE/debs
 # The guest's user space: kmod's libraries are found by walking its
 # DT_NEEDED entries when the image is built (qemu/mkinitramfs.sh).
 GUEST_PKGS="busybox-static kmod libc6 liblzma5 libzstd1 libssl3"
+# The QEMU board's extras, unpacked apart so the test image stays as it is.
+# dropbear's libraries (libtomcrypt needs libgmp); glibc comes with the base.
+BOARD_PKGS="dropbear-bin openssh-sftp-server libcrypt1 libtomcrypt1
+	    libtommath1 libgmp10 zlib1g"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
@@ -149,29 +156,34 @@ kernel() {
 	touch "$kcache/.ready"
 }
 
+# guest DIR PKG...: unpack the arm64 packages into $CACHE/DIR/root, once.
 guest() {
-	local g=$CACHE/guest p
+	local g=$CACHE/$1 p
+	shift
 
 	[ -e "$g/.ready" ] && return
-	for p in $GUEST_PKGS; do
+	for p; do
 		set -- "$@" "$p:arm64"
+		shift
 	done
 	fetch "$@"
-	say "unpacking the guest's user space into $g"
+	say "unpacking the guest's packages into $g"
 	rm -rf "$g" && mkdir -p "$g"
-	for p in $GUEST_PKGS; do
-		dpkg-deb -x "$(deb_of "$p" arm64)" "$g/root"
+	for p; do
+		dpkg-deb -x "$(deb_of "${p%:arm64}" arm64)" "$g/root"
 	done
 	rm -rf "$g/root/usr/share"
 	touch "$g/.ready"
 }
 
-print_kdir=
-case ${1-} in
---print-kdir) print_kdir=1 ;;
-"") ;;
-*) usage ;;
-esac
+print_kdir='' board=''
+for arg; do
+	case $arg in
+	--board) board=1 ;;
+	--print-kdir) print_kdir=1 ;;
+	*) usage ;;
+	esac
+done
 
 if [ ! -r "$conf" ]; then
 	known=$(cd "$top/qemu/kernels" && printf '%s ' *.conf)
@@ -185,5 +197,8 @@ suite='' image='' kbuild=''
 
 host_packages
 kernel
-guest
+# shellcheck disable=SC2086 # lists of package names
+guest guest $GUEST_PKGS
+# shellcheck disable=SC2086
+[ -z "$board" ] || guest guest-board $BOARD_PKGS
 [ -z "$print_kdir" ] || echo "$kcache/build"
