@@ -72,7 +72,7 @@ ifeq ($(origin KDIR),file)
 modules: setup
 endif
 modules:
-	$(KBUILD) modules
+	+$(KBUILD) modules
 
 setup:
 	@scripts/setup.sh

@@ -48,7 +48,7 @@ deploy|test) action=$1 ;;
 *) usage ;;
 esac
 
-[ -n "$BOARD" ] || die "say which board: make $action BOARD=user@host [BOARD_PORT=22] [BOARD_KEY=~/.ssh/id_ed25519]"
+[ -n "$BOARD" ] || die "say which board: make ${action/test/test-board} BOARD=user@host [BOARD_PORT=22] [BOARD_KEY=~/.ssh/id_ed25519]"
 for t in ssh scp modinfo awk; do
 	command -v "$t" >/dev/null ||
 		die "$t not found: install openssh-client, kmod and gawk or mawk"
@@ -91,7 +91,7 @@ done
 say "checking $BOARD (port $BOARD_PORT)"
 if ! facts=$(on_board 'uname -m; uname -r; id -u; command -v sudo || :' 2>"$tmp/err"); then
 	die "cannot reach $BOARD over ssh on port $BOARD_PORT: $(tail -n 1 "$tmp/err")
-  check the address, BOARD_PORT, and that the key (BOARD_KEY${BOARD_KEY:+=$BOARD_KEY}) lets you in without a password"
+  check the address and BOARD_PORT, and that ${BOARD_KEY:-your ssh key (or BOARD_KEY=...)} lets you in without a password (ssh-copy-id)"
 fi
 mapfile -t fact <<<"$facts"
 arch=${fact[0]-} board_release=${fact[1]-} uid=${fact[2]-} sudo=${fact[3]-}

@@ -76,7 +76,9 @@ check() {
 	rm -rf "$dir" && mkdir -p "$dir"/{src,tree,lib/modules/"$release"}
 	source_tree "$dir/src"
 	# DKMS would sign with a key it makes in /var/lib/dkms: make it here.
-	local dkms=(env mok_signing_key="$dir/mok.key" mok_certificate="$dir/mok.pub"
+	# It runs its own make -jN, as on a board: not under this make's jobs.
+	local dkms=(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL
+		    mok_signing_key="$dir/mok.key" mok_certificate="$dir/mok.pub"
 		    dkms --dkmstree "$dir/tree" --sourcetree "$dir/src"
 		    --installtree "$dir/lib/modules")
 	local target=(-m kmodlab -v "$version" -k "$release" -a arm64

@@ -9,8 +9,9 @@
 #    cache and makes the headers usable from there (see fix_headers).
 # 3. Fetches the guest's user space: busybox-static and kmod for arm64 with
 #    the shared libraries kmod needs.
-# 4. With --board only: the QEMU board's ssh server (dropbear, and OpenSSH's
-#    sftp-server for scp) with its libraries, for 'make test-board-qemu'.
+# 4. With --board only: the host's ssh client and dkms, and the QEMU
+#    board's ssh server (dropbear, and OpenSSH's sftp-server for scp) with
+#    its libraries, for 'make test-board-qemu' and 'make dkms-check'.
 #
 # Each step is skipped when its result is already there, so a second run
 # downloads nothing. Works as root or through sudo.
@@ -20,7 +21,7 @@
 #   KMODLAB_CACHE  the cache (default: ${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab)
 #
 # Usage: scripts/setup.sh [--board] [--print-kdir]
-#   --board        also fetch the QEMU board's ssh server (step 4)
+#   --board        also what the board targets need (step 4)
 #   --print-kdir   print the cached headers folder on stdout when done
 
 set -euo pipefail
@@ -65,6 +66,9 @@ installed() {
 host_packages() {
 	local want=(make cpio gzip kmod binutils qemu-system-arm "$kbuild")
 	local missing=() p
+
+	# The board's tools: ssh and scp, and DKMS for 'make dkms-check'.
+	[ -z "$board" ] || want+=(openssh-client dkms)
 
 	[ "$(uname -m)" = aarch64 ] && want+=(gcc) ||
 		want+=(gcc-aarch64-linux-gnu)

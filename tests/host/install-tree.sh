@@ -4,10 +4,12 @@
 # Host side, run by 'make test-install' only (its name is not test-*.sh:
 # it needs the tree that 'make install INSTALL_MOD_PATH=$INSTALL_ROOT' has
 # just made). Checks that each module of modules.order was installed under
-# lib/modules/<release>/extra, byte for byte the built file, that depmod
-# indexed it there (modules.dep), and that both /etc examples are in place.
+# lib/modules/<release>/$INSTALL_MOD_DIR, byte for byte the built file, that
+# depmod indexed it there (modules.dep), and that both /etc examples are in
+# place.
 #
-# Variables: INSTALL_ROOT  the staging root (required)
+# Variables: INSTALL_ROOT     the staging root (required)
+#            INSTALL_MOD_DIR  the folder make install used (extra)
 
 TESTS_DIR=${0%/*}/..
 # shellcheck source=tests/kmodlab.sh
@@ -15,6 +17,7 @@ TESTS_DIR=${0%/*}/..
 
 top=$(cd "${0%/*}/../.." && pwd)
 root=${INSTALL_ROOT-}
+dir=${INSTALL_MOD_DIR:-extra}
 
 ktap_print_header
 if [ -z "$root" ] || [ ! -d "$root" ]; then
@@ -29,10 +32,9 @@ moddir=$root/lib/modules/${vermagic%% *}
 ktap_set_plan $(($(echo "$kos" | wc -l) * 2 + 2))
 
 for ko in $kos; do
-	installed=$moddir/extra/$ko
-	check_eq "$ko: installed as extra/$ko, same bytes" same \
-		"$(cmp "$top/$ko" "$installed" 2>&1 && echo same)"
-	check_match "$ko: depmod indexed it (modules.dep)" "^extra/$ko:" \
+	check_eq "$ko: installed as $dir/$ko, same bytes" same \
+		"$(cmp "$top/$ko" "$moddir/$dir/$ko" 2>&1 && echo same)"
+	check_match "$ko: depmod indexed it (modules.dep)" "^$dir/$ko:" \
 		"$(cat "$moddir/modules.dep" 2>&1)"
 done
 for f in modprobe.d/kmodlab.conf modules-load.d/kmodlab.conf; do
