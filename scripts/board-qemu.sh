@@ -88,7 +88,9 @@ start() {
 		waited=$((waited + 1))
 	done
 	on_guest true || { stop_guest; die "the board does not answer ssh (see $state/console.log)"; }
-	say "up after $((waited / 10)) s: BOARD=root@127.0.0.1 BOARD_PORT=$port BOARD_KEY=$key"
+	say "up after $((waited / 10)) s; test it with:"
+	printf "  make test-board BOARD=root@127.0.0.1 BOARD_PORT=%s BOARD_KEY=%s BOARD_SSH_OPTS='%s'\n" \
+		"$port" "$key" "$ssh_opts" >&2
 }
 
 # Power off over ssh; end the process group if that does not work.

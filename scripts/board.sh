@@ -47,6 +47,10 @@ case $1 in
 deploy|test) action=$1 ;;
 *) usage ;;
 esac
+case $BOARD_DIR in
+/?*) ;;
+*) die "BOARD_DIR must be an absolute folder on the board, not '$BOARD_DIR'" ;;
+esac
 
 [ -n "$BOARD" ] || die "say which board: make ${action/test/test-board} BOARD=user@host [BOARD_PORT=22] [BOARD_KEY=~/.ssh/id_ed25519]"
 for t in ssh scp modinfo awk; do
@@ -110,16 +114,24 @@ say "$BOARD: aarch64, Linux $board_release, as ${as_root:-root}"
 
 # Copy as the ssh user into BOARD_DIR, then install as root in one go.
 say "copying ${#kos[@]} module(s) and tests/ to $BOARD:$BOARD_DIR"
-on_board "rm -rf '$BOARD_DIR' && mkdir -p '$BOARD_DIR/modules'"
+on_board "rm -rf '$BOARD_DIR/modules' '$BOARD_DIR/tests' && mkdir -p '$BOARD_DIR/modules'"
 scp -q "${opts[@]}" "${kos[@]}" "$BOARD:$BOARD_DIR/modules/"
 scp -q -r "${opts[@]}" "$top/tests" "$BOARD:$BOARD_DIR/"
-# kmod_tools.sh: busybox's sh would run its own depmod.
+# kmod_tools.sh: busybox's sh would run its own depmod and modinfo. A copy
+# of the same module elsewhere (make install's extra/<folder>/, DKMS's
+# updates/dkms/) may be the one modprobe loads: say so.
 on_board "$as_root sh -s" <<EOF
 set -e
 mkdir -p /lib/modules/$release/extra
 cp '$BOARD_DIR'/modules/*.ko /lib/modules/$release/extra/
 . '$BOARD_DIR/tests/kmod_tools.sh'
 depmod -a $release
+for ko in '$BOARD_DIR'/modules/*.ko; do
+	name=\${ko##*/}
+	found=\$(modinfo -n "\${name%.ko}")
+	[ "\$found" = /lib/modules/$release/extra/\$name ] ||
+		echo "board: note: modprobe \${name%.ko} loads \$found, not extra/\$name" >&2
+done
 EOF
 say "installed in $BOARD:/lib/modules/$release/extra: ${kos[*]##*/}"
 [ "$action" = test ] || exit 0
@@ -128,5 +140,5 @@ say "running tests/run.sh ${TESTS:-(all)} on $BOARD; output kept in $LOG"
 mkdir -p "$(dirname "$LOG")"
 # shellcheck disable=SC2086 # TESTS is a list of file names
 on_board "cd '$BOARD_DIR/tests' && $as_root sh ./run.sh $TESTS" </dev/null |
-	tr -d '\r' | tee "$LOG" || :
+	tee "$LOG" || :
 awk -f "$top/qemu/verdict.awk" "$LOG"
