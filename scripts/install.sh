@@ -92,7 +92,8 @@ else
 	# A bare staging root has none of the kernel's own lists, which
 	# depmod warns about; its index then covers only what is here.
 	say "$moddir has no modules.builtin (a staging root, not a whole" \
-	    "system): after copying the modules to the board, run 'depmod $release' there"
+	    "system): its modules.* index only what is here; copy" \
+	    "$INSTALL_MOD_DIR/ and etc/ to the board, not the index, then run 'depmod $release' there"
 	err=$(depmod -b "$INSTALL_MOD_PATH" "$release" 2>&1) ||
 		die "depmod failed: $err"
 	printf '%s\n' "$err" | grep -v '^depmod: WARNING: could not open modules\.' >&2 || :
