@@ -64,10 +64,11 @@ tmp=$(mktemp -d)
 # BatchMode: fail rather than ask for a password; a board that does not
 # answer is an error within ConnectTimeout seconds, not a hang. All the
 # ssh and scp calls share one connection (ControlMaster), which the trap
-# closes: a key exchange is slow on a small board.
+# closes (or it ends itself 60 s later): a key exchange is slow on a small
+# board.
 # shellcheck disable=SC2206 # BOARD_SSH_OPTS is a list of words
 opts=(-o BatchMode=yes -o ConnectTimeout=10 -o Port="$BOARD_PORT"
-      -o ControlMaster=auto -o ControlPath="$tmp/ssh" -o ControlPersist=yes
+      -o ControlMaster=auto -o ControlPath="$tmp/ssh" -o ControlPersist=60
       ${BOARD_KEY:+-i "$BOARD_KEY"} $BOARD_SSH_OPTS)
 # shellcheck disable=SC2029 # the commands are meant for the board's shell
 on_board() { ssh "${opts[@]}" "$BOARD" "$@"; }
