@@ -13,6 +13,16 @@
 #   make setup      install the host packages, fetch the kernel and guest
 #   make clean      leave the tree as cloned
 #
+# On a board (scripts/board.sh, scripts/board-qemu.sh, scripts/install.sh):
+#   make deploy BOARD=user@host      copy the modules and tests/ to a board
+#   make test-board BOARD=user@host  deploy, run tests/ there, count them here
+#   make test-board-qemu  the same against a QEMU guest playing the board
+#   make board-qemu       start that guest (make board-qemu-stop ends it)
+#   make install    Kbuild's modules_install, depmod, the /etc examples
+#   make test-install  install into build/, boot with it, check the result
+#   make dkms-check build with DKMS for the cached headers, in build/dkms
+#   make dkms-install  on the board: DKMS builds and installs them (root)
+#
 # Variables (on the command line or in the environment):
 #   KERNEL         a kernel of qemu/kernels/ to build for and boot (6.1)
 #   KDIR           the kernel tree to build against (default: KERNEL's
@@ -25,6 +35,11 @@
 #                  1800 for make stress)
 #   STRESS_CYCLES, STRESS_RACES, STRESS_SECONDS  make stress's counts and
 #                  time limit per loop (200, 50, 300; tests/stress/stress.sh)
+#   BOARD, BOARD_PORT, BOARD_KEY, BOARD_DIR, BOARD_SSH_OPTS, TESTS: the board
+#                  and what to run there (scripts/board.sh)
+#   INSTALL_MOD_PATH, INSTALL_MOD_DIR  where 'make install' puts the modules:
+#                  $(INSTALL_MOD_PATH)/lib/modules/<release>/$(INSTALL_MOD_DIR)
+#                  (default: /lib/modules/<release>/extra)
 
 KERNEL ?= 6.1
 KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
@@ -54,6 +69,18 @@ HOST_TESTS = $(patsubst tests/%,%,$(wildcard tests/host/test-*.sh))
 BUILD_TESTS = $(patsubst tests/%,%,$(wildcard tests/host/build-*.sh))
 export KDIR ARCH CROSS_COMPILE
 
+# The QEMU board: the base plus its own layer (ssh server, NIC modules);
+# root logs in with a key pair made here, for this machine only.
+BOARD_STATE := build/board
+BOARD_KEY_QEMU := $(BOARD_STATE)/id_ed25519
+BOARD_LAYER := $(BUILD)/board-layer.cpio
+BOARD_INITRD := $(BUILD)/board.cpio
+export BOARD BOARD_PORT BOARD_KEY BOARD_DIR BOARD_SSH_OPTS TESTS BOARD_STATE
+
+INSTALL_MOD_DIR ?= extra
+INSTALL_ROOT := $(BUILD)/install-root
+export INSTALL_MOD_PATH INSTALL_MOD_DIR
+
 all: modules
 
 .DELETE_ON_ERROR:
@@ -63,7 +90,7 @@ ifeq ($(origin KDIR),file)
 modules $(STAMP): setup
 endif
 modules $(STAMP):
-	$(KBUILD) modules
+	+$(KBUILD) modules
 	@mkdir -p $(BUILD) && echo '$(BUILD_ID)' > $(STAMP)
 
 ifneq ($(file <$(STAMP)),$(BUILD_ID))
@@ -188,6 +215,69 @@ lint:
 	@scripts/setup.sh --lint
 	scripts/lint.sh
 
+# A board over ssh: the checks, the copy and the run are in the script.
+deploy: modules
+	scripts/board.sh deploy
+
+test-board: modules
+	LOG=$(BUILD)/board.log scripts/board.sh test
+
+setup-board:
+	@scripts/setup.sh --board
+
+$(KMODLAB_CACHE)/guest-board/.ready: setup-board
+
+$(BOARD_KEY_QEMU):
+	@mkdir -p $(@D)
+	ssh-keygen -q -t ed25519 -N '' -C 'kmodlab QEMU board' -f $@
+
+$(BOARD_LAYER): qemu/mkinitramfs.sh qemu/init $(BOARD_KEY_QEMU) \
+		$(KMODLAB_CACHE)/guest-board/.ready
+	@mkdir -p $(@D)
+	qemu/mkinitramfs.sh board $(KMODLAB_CACHE)/guest-board/root $(KCACHE) \
+		$(BOARD_KEY_QEMU).pub $@
+
+board-image: setup $(BASE) $(BOARD_LAYER)
+	cat $(BASE) $(BOARD_LAYER) > $(BOARD_INITRD)
+
+board-qemu: board-image
+	scripts/board-qemu.sh start $(KCACHE)/vmlinuz $(BOARD_INITRD)
+
+board-qemu-stop:
+	scripts/board-qemu.sh stop
+
+# What CI runs: the whole suite over ssh against the QEMU board.
+test-board-qemu: modules board-image
+	scripts/board-qemu.sh run $(KCACHE)/vmlinuz $(BOARD_INITRD) \
+		$(MAKE) --no-print-directory test-board BOARD=root@127.0.0.1
+
+install: modules
+	MAKE="$(MAKE)" scripts/install.sh
+
+# Install into build/, check the tree on the host, then boot the test image
+# with the installed /etc files in place: the guest's /init loads what
+# modules-load.d names, as a board does at boot, and checks it came up.
+test-install: modules setup $(BASE)
+	rm -rf $(INSTALL_ROOT)
+	$(MAKE) --no-print-directory install INSTALL_MOD_PATH=$(INSTALL_ROOT)
+	INSTALL_ROOT=$(CURDIR)/$(INSTALL_ROOT) tests/run.sh host/install-tree.sh | \
+		tee $(BUILD)/install-host.log
+	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/installed-overlay.cpio \
+		$(foreach f,modprobe.d/kmodlab.conf modules-load.d/kmodlab.conf,\
+			$(INSTALL_ROOT)/etc/$(f):/etc/$(f))
+	cat $(BASE) $(BUILD)/installed-overlay.cpio > $(BUILD)/installed.cpio
+	$(BOOT) $(KCACHE)/vmlinuz $(BUILD)/installed.cpio kmodlab_run=installed; \
+	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/install-host.log \
+		$(BUILD)/$@.log && exit $$booted
+
+# DKMS, as on a board, for KDIR (the cached headers): all in build/dkms.
+dkms-check: modules
+	scripts/dkms.sh check $(KDIR)
+
+# On the board, as root: sources to /usr/src/kmodlab-<version>, dkms install.
+dkms-install:
+	scripts/dkms.sh install
+
 clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
 	rm -rf build tests/fixtures/*/Module.symvers
@@ -195,4 +285,6 @@ clean:
 FORCE:
 
 .PHONY: all modules setup fixtures image test test-builds demo shell skels lab \
-	test-labs bench stress lint clean FORCE
+	test-labs bench stress lint clean deploy test-board setup-board \
+	board-image board-qemu board-qemu-stop test-board-qemu install \
+	test-install dkms-check dkms-install FORCE

@@ -12,6 +12,9 @@
 # 4. With --lint, also the tools scripts/lint.sh runs (sparse, cppcheck,
 #    ShellCheck) and the kernel tree's checkpatch.pl with its data files,
 #    taken from Debian's $LINT_SOURCE package into the cache.
+# 5. With --board, also the host's ssh client and dkms, and the QEMU
+#    board's ssh server (dropbear, and OpenSSH's sftp-server for scp) with
+#    its libraries, for 'make test-board-qemu' and 'make dkms-check'.
 #
 # Each step is skipped when its result is already there, so a second run
 # downloads nothing. Works as root or through sudo.
@@ -22,7 +25,8 @@
 #   LINT_SOURCE    the kernel source package checkpatch.pl comes from
 #                  (default: linux-source-6.1)
 #
-# Usage: scripts/setup.sh [--print-kdir] [--lint]
+# Usage: scripts/setup.sh [--board] [--lint] [--print-kdir]
+#   --board        also what the board targets need (step 5)
 #   --print-kdir   print the cached headers folder on stdout when done
 #   --lint         also install and fetch the static analysis tools
 
@@ -38,6 +42,10 @@ debs=$CACHE/debs
 # The guest's user space: kmod's libraries are found by walking its
 # DT_NEEDED entries when the image is built (qemu/mkinitramfs.sh).
 GUEST_PKGS="busybox-static kmod libc6 liblzma5 libzstd1 libssl3"
+# The QEMU board's extras, unpacked apart so the test image stays as it is.
+# dropbear's libraries (libtomcrypt needs libgmp); glibc comes with the base.
+BOARD_PKGS="dropbear-bin openssh-sftp-server libcrypt1 libtomcrypt1
+	    libtommath1 libgmp10 zlib1g"
 
 # What scripts/lint.sh runs besides the cross gcc and Kbuild.
 LINT_PKGS="sparse cppcheck shellcheck perl xz-utils"
@@ -70,6 +78,9 @@ installed() {
 host_packages() {
 	local want=(make cpio gzip kmod binutils qemu-system-arm "$kbuild")
 	local missing=() p
+
+	# The board's tools: ssh and scp, and DKMS for 'make dkms-check'.
+	[ -z "$board" ] || want+=(openssh-client dkms)
 
 	[ "$(uname -m)" = aarch64 ] && want+=(gcc) ||
 		want+=(gcc-aarch64-linux-gnu)
@@ -161,18 +172,21 @@ kernel() {
 	touch "$kcache/.ready"
 }
 
+# guest DIR PKG...: unpack the arm64 packages into $CACHE/DIR/root, once.
 guest() {
-	local g=$CACHE/guest p
+	local g=$CACHE/$1 p
+	shift
 
 	[ -e "$g/.ready" ] && return
-	for p in $GUEST_PKGS; do
+	for p; do
 		set -- "$@" "$p:arm64"
+		shift
 	done
 	fetch "$@"
-	say "unpacking the guest's user space into $g"
+	say "unpacking the guest's packages into $g"
 	rm -rf "$g" && mkdir -p "$g"
-	for p in $GUEST_PKGS; do
-		dpkg-deb -x "$(deb_of "$p" arm64)" "$g/root"
+	for p; do
+		dpkg-deb -x "$(deb_of "${p%:arm64}" arm64)" "$g/root"
 	done
 	rm -rf "$g/root/usr/share"
 	touch "$g/.ready"
@@ -215,9 +229,10 @@ lint_tools() {
 	touch "$dir/.ready"
 }
 
-print_kdir='' lint=''
+print_kdir='' lint='' board=''
 for arg; do
 	case $arg in
+	--board) board=1 ;;
 	--print-kdir) print_kdir=1 ;;
 	--lint) lint=1 ;;
 	*) usage ;;
@@ -236,6 +251,9 @@ suite='' image='' kbuild=''
 
 host_packages
 kernel
-guest
+# shellcheck disable=SC2086 # lists of package names
+guest guest $GUEST_PKGS
+# shellcheck disable=SC2086
+[ -z "$board" ] || guest guest-board $BOARD_PKGS
 [ -z "$lint" ] || lint_tools
 [ -z "$print_kdir" ] || echo "$kcache/build"

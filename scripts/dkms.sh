@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kmodlab under DKMS (dkms.conf), which rebuilds the modules whenever the
+# board installs a new kernel.
+#
+#   source [DIR]  copy what DKMS builds from (Makefile, Kbuild, dkms.conf
+#                 and the module folders Kbuild lists, without build
+#                 output) to DIR/kmodlab-<version> (DIR: /usr/src)
+#   install       on the board, as root: source, then 'dkms install' for
+#                 the running kernel (it adds and builds first)
+#   check KDIR    on this machine: 'dkms add', 'build' and 'install' for
+#                 the kernel of KDIR (e.g. the cached arm64 headers), with
+#                 every DKMS folder in $DKMS_CHECK_DIR: /usr/src,
+#                 /var/lib/dkms and /lib/modules are not touched, nothing
+#                 is loaded. Then checks each module of dkms.conf was built
+#                 for that kernel (vermagic) and installed and indexed.
+#
+# Variables a user may override:
+#   DKMS_CHECK_DIR  the scratch folder of 'check' (build/dkms)
+#
+# Usage: scripts/dkms.sh source [DIR] | install | check KDIR
+
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+
+say() { printf 'dkms: %s\n' "$*" >&2; }
+die() { printf 'dkms: error: %s\n' "$*" >&2; exit 1; }
+usage() { sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+
+need_dkms() {
+	command -v dkms >/dev/null ||
+		die "dkms not found: sudo apt-get install --no-install-recommends dkms"
+}
+
+# The module folders, as the top-level Kbuild lists them.
+folders() {
+	sed -n 's|^obj-m *[:+]\{0,1\}= *||p' "$top/Kbuild" | tr ' ' '\n' |
+		sed 's|/$||; /^$/d'
+}
+
+source_tree() {	# DIR: copy the sources to DIR/kmodlab-$version
+	local dest=$1/kmodlab-$version
+
+	rm -rf "$dest" && mkdir -p "$dest"
+	# shellcheck disable=SC2046 # a list of folders
+	tar -C "$top" -c --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude='.*.cmd' --exclude=modules.order \
+		--exclude=Module.symvers --exclude='*.a' \
+		Makefile Kbuild dkms.conf $(folders) | tar -C "$dest" -x
+	say "sources in $dest"
+}
+
+install() {
+	need_dkms
+	[ "$(id -u)" -eq 0 ] || die "run as root: sudo $0 install"
+	source_tree /usr/src
+	dkms install -m kmodlab -v "$version"
+}
+
+check() {
+	local kdir=$1 dir=${DKMS_CHECK_DIR:-$top/build/dkms} release vermagic
+	local first n=0 name ko dest
+
+	need_dkms
+	[ -r "$kdir/Makefile" ] || die "$kdir is not a kernel tree"
+	# The release the headers build for, as 'make' sees it (Debian's
+	# headers say 6.1.192 in kernel.release but build 6.1.0-NN-arm64).
+	first=$(cd "$top" && sed 's/\.o$/.ko/; s|^kernel/||; q' modules.order 2>/dev/null) ||
+		die "nothing built yet: run make"
+	vermagic=$(modinfo -F vermagic "$top/${first#"$top"/}") ||
+		die "cannot read the vermagic of $first: run make"
+	release=${vermagic%% *}
+	rm -rf "$dir" && mkdir -p "$dir"/{src,tree,lib/modules/"$release"}
+	source_tree "$dir/src"
+	# DKMS would sign with a key it makes in /var/lib/dkms: make it here.
+	# It runs its own make -jN, as on a board: not under this make's jobs.
+	local dkms=(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL
+		    mok_signing_key="$dir/mok.key" mok_certificate="$dir/mok.pub"
+		    dkms --dkmstree "$dir/tree" --sourcetree "$dir/src"
+		    --installtree "$dir/lib/modules")
+	local target=(-m kmodlab -v "$version" -k "$release" -a arm64
+		      --kernelsourcedir "$kdir")
+	say "dkms add, build, install kmodlab/$version for $release (arm64) from $kdir"
+	"${dkms[@]}" add -m kmodlab -v "$version"
+	"${dkms[@]}" build "${target[@]}" ||
+		{ cat "$dir"/tree/kmodlab/"$version"/build/make.log >&2 2>/dev/null; exit 1; }
+	# --no-depmod: DKMS would index this machine's /lib/modules.
+	"${dkms[@]}" install "${target[@]}" --no-depmod
+	depmod -b "$dir" "$release" 2>/dev/null
+	"${dkms[@]}" status -m kmodlab
+
+	# Every module dkms.conf names: built for $release, installed, indexed.
+	# shellcheck disable=SC2034 # dkms.conf reads it
+	local kernel_source_dir=$kdir
+	# shellcheck source=/dev/null # dkms.conf: arrays of names and folders
+	. "$top/dkms.conf"
+	for name in "${BUILT_MODULE_NAME[@]}"; do
+		ko=$dir/tree/kmodlab/$version/$release/arm64/module/$name.ko
+		vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null) ||
+			die "DKMS built no $name.ko"
+		[ "${vermagic%% *}" = "$release" ] ||
+			die "$name.ko: vermagic '$vermagic', not $release"
+		dest=$(cd "$dir/lib/modules/$release" && find . -name "$name.ko" | head -n 1)
+		[ -n "$dest" ] || die "DKMS did not install $name.ko"
+		grep -q "^${dest#./}:" "$dir/lib/modules/$release/modules.dep" ||
+			die "$name.ko is not in modules.dep"
+		say "ok: $name.ko built for $release (${vermagic#* }), installed as ${dest#./}"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] || die "dkms.conf names no module"
+	say "$n module(s) built and installed by DKMS in $dir"
+}
+
+case ${1-} in
+source) [ $# -le 2 ] || usage; source_tree "${2:-/usr/src}" ;;
+install) [ $# -eq 1 ] || usage; install ;;
+check) [ $# -eq 2 ] || usage; check "$2" ;;
+*) usage ;;
+esac

@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 'make install': install the built modules where modprobe finds them, and
+# the example configuration that loads them at boot.
+#
+# 1. Kbuild's modules_install puts each module of ./modules.order in
+#    $INSTALL_MOD_PATH/lib/modules/<release>/$INSTALL_MOD_DIR. Kbuild would
+#    also sign them when the kernel's config says so (MODULE_SIG_ALL, as
+#    Debian's does) and run depmod through a wrapper that wants System.map;
+#    a headers tree has neither the signing key nor System.map, so signing
+#    is left out unless the key is there, and depmod is run here instead.
+# 2. depmod for the modules' release (their vermagic), with -b
+#    $INSTALL_MOD_PATH when staging.
+# 3. scripts/etc/modprobe.d/kmodlab.conf and modules-load.d/kmodlab.conf
+#    into $INSTALL_MOD_PATH/etc; a file already there and different (your
+#    own settings) is kept.
+#
+# Variables (the Makefile passes them):
+#   KDIR, ARCH, CROSS_COMPILE  the tree the modules were built against
+#   INSTALL_MOD_PATH  a staging root (default: empty, i.e. this machine,
+#                     which must then run the modules' kernel)
+#   INSTALL_MOD_DIR   the folder under lib/modules/<release> (extra)
+#   MAKE              make
+#
+# Usage: scripts/install.sh
+
+set -euo pipefail
+
+: "${KDIR:?set KDIR (make install sets it)}"
+ARCH=${ARCH:-arm64}
+CROSS_COMPILE=${CROSS_COMPILE-}
+INSTALL_MOD_PATH=${INSTALL_MOD_PATH-}
+INSTALL_MOD_DIR=${INSTALL_MOD_DIR:-extra}
+MAKE=${MAKE:-make}
+top=$(cd "$(dirname "$0")/.." && pwd)
+conf=$KDIR/include/config/auto.conf
+
+say() { printf 'install: %s\n' "$*" >&2; }
+die() { printf 'install: error: %s\n' "$*" >&2; exit 1; }
+
+[ $# -eq 0 ] || { sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+[ -r "$top/modules.order" ] || die "nothing built yet: run make first"
+[ -r "$conf" ] || die "$KDIR is not a prepared kernel tree (no $conf)"
+command -v depmod >/dev/null || PATH=$PATH:/sbin:/usr/sbin
+command -v depmod >/dev/null || die "depmod not found: install kmod"
+# The release the modules are for, as the loader sees it: their vermagic.
+# (Debian's headers say 6.1.192 in include/config/kernel.release, but
+# build for 6.1.0-NN-arm64, which Kbuild's modules_install uses too.)
+first=$(cd "$top" && sed 's/\.o$/.ko/; s|^kernel/||; q' modules.order)
+vermagic=$(cd "$top" && modinfo -F vermagic "$first") ||
+	die "cannot read the vermagic of $first: run make"
+release=${vermagic%% *}
+
+# Kbuild runs in KDIR: a relative staging root would land there.
+if [ -n "$INSTALL_MOD_PATH" ]; then
+	mkdir -p "$INSTALL_MOD_PATH"
+	INSTALL_MOD_PATH=$(cd "$INSTALL_MOD_PATH" && pwd)
+elif [ "$release" != "$(uname -r)" ]; then
+	die "these modules are for Linux $release, this machine runs $(uname -r):
+  install into a staging root instead: make install INSTALL_MOD_PATH=/tmp/stage"
+fi
+
+sign=()
+if grep -q '^CONFIG_MODULE_SIG_ALL=y' "$conf"; then
+	# auto.conf quotes strings, or not (Debian's headers).
+	key=$(sed -n 's/^CONFIG_MODULE_SIG_KEY="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$conf")
+	case $key in
+	pkcs11:*) ;;	# a token: Kbuild's sign-file talks to it
+	/*) [ -e "$key" ] || key_missing=1 ;;
+	*) [ -e "$KDIR/$key" ] || key_missing=1 ;;
+	esac
+	if [ -n "${key_missing-}" ]; then
+		say "not signing: $KDIR has no signing key ($key);" \
+		    "a kernel without MODULE_SIG_FORCE loads unsigned modules (and is tainted 'E')"
+		sign=(CONFIG_MODULE_SIG_ALL=)
+	fi
+fi
+grep -q '^CONFIG_MODULE_SIG_FORCE=y' "$conf" && [ ${#sign[@]} -gt 0 ] &&
+	say "warning: this kernel has MODULE_SIG_FORCE: it will refuse unsigned modules"
+
+# cmd_depmod: Kbuild's own depmod step (scripts/depmod.sh), done below.
+"$MAKE" -C "$KDIR" M="$top" ARCH="$ARCH" CROSS_COMPILE="$CROSS_COMPILE" \
+	INSTALL_MOD_PATH="$INSTALL_MOD_PATH" INSTALL_MOD_DIR="$INSTALL_MOD_DIR" \
+	"${sign[@]}" cmd_depmod=true quiet_cmd_depmod= modules_install
+
+moddir=$INSTALL_MOD_PATH/lib/modules/$release
+say "depmod ${INSTALL_MOD_PATH:+-b $INSTALL_MOD_PATH }$release"
+if [ -e "$moddir/modules.builtin" ]; then
+	depmod ${INSTALL_MOD_PATH:+-b "$INSTALL_MOD_PATH"} "$release"
+else
+	# A bare staging root has none of the kernel's own lists, which
+	# depmod warns about; its index then covers only what is here.
+	say "$moddir has no modules.builtin (a staging root, not a whole" \
+	    "system): its modules.* index only what is here; copy" \
+	    "$INSTALL_MOD_DIR/ and etc/ to the board, not the index, then run 'depmod $release' there"
+	err=$(depmod -b "$INSTALL_MOD_PATH" "$release" 2>&1) ||
+		die "depmod failed: $err"
+	printf '%s\n' "$err" | grep -v '^depmod: WARNING: could not open modules\.' >&2 || :
+fi
+
+for f in modprobe.d/kmodlab.conf modules-load.d/kmodlab.conf; do
+	dest=$INSTALL_MOD_PATH/etc/$f
+	if [ -e "$dest" ] && ! cmp -s "$top/scripts/etc/$f" "$dest"; then
+		say "kept your $dest (the example is scripts/etc/$f)"
+		continue
+	fi
+	install -D -m 644 "$top/scripts/etc/$f" "$dest"
+	say "installed $dest"
+done
