@@ -216,10 +216,10 @@ lint:
 	scripts/lint.sh
 
 # A board over ssh: the checks, the copy and the run are in the script.
-deploy: modules
+deploy: modules fixtures
 	scripts/board.sh deploy
 
-test-board: modules
+test-board: modules fixtures
 	LOG=$(BUILD)/board.log scripts/board.sh test
 
 setup-board:
@@ -247,7 +247,7 @@ board-qemu-stop:
 	scripts/board-qemu.sh stop
 
 # What CI runs: the whole suite over ssh against the QEMU board.
-test-board-qemu: modules board-image
+test-board-qemu: modules fixtures board-image
 	scripts/board-qemu.sh run $(KCACHE)/vmlinuz $(BOARD_INITRD) \
 		$(MAKE) --no-print-directory test-board BOARD=root@127.0.0.1
 

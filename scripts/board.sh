@@ -115,9 +115,13 @@ say "$BOARD: aarch64, Linux $board_release, as ${as_root:-root}"
 
 # Copy as the ssh user into BOARD_DIR, then install as root in one go.
 say "copying ${#kos[@]} module(s) and tests/ to $BOARD:$BOARD_DIR"
-on_board "rm -rf '$BOARD_DIR/modules' '$BOARD_DIR/tests' && mkdir -p '$BOARD_DIR/modules'"
+on_board "rm -rf '$BOARD_DIR/modules' '$BOARD_DIR/tests' '$BOARD_DIR/fixtures' &&
+	  mkdir -p '$BOARD_DIR/modules'"
 scp -q "${opts[@]}" "${kos[@]}" "$BOARD:$BOARD_DIR/modules/"
 scp -q -r "${opts[@]}" "$top/tests" "$BOARD:$BOARD_DIR/"
+# The failure fixtures (make fixtures), for tests/test-exporter.sh.
+fixtures=$top/build/${KERNEL:-6.1}/fixtures
+[ ! -d "$fixtures" ] || scp -q -r "${opts[@]}" "$fixtures" "$BOARD:$BOARD_DIR/"
 # kmod_tools.sh: busybox's sh would run its own depmod and modinfo. A copy
 # of the same module elsewhere (make install's extra/<folder>/, DKMS's
 # updates/dkms/) may be the one modprobe loads: say so.
@@ -140,6 +144,7 @@ say "installed in $BOARD:/lib/modules/$release/extra: ${kos[*]##*/}"
 say "running tests/run.sh ${TESTS:-(all)} on $BOARD; output kept in $LOG"
 mkdir -p "$(dirname "$LOG")"
 # shellcheck disable=SC2086 # TESTS is a list of file names
-on_board "cd '$BOARD_DIR/tests' && $as_root sh ./run.sh $TESTS" </dev/null |
+on_board "cd '$BOARD_DIR/tests' &&
+	  $as_root env KMODLAB_FIXTURES='$BOARD_DIR/fixtures' sh ./run.sh $TESTS" </dev/null |
 	tee "$LOG" || :
 awk -f "$top/qemu/verdict.awk" "$LOG"

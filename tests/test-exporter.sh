@@ -11,7 +11,8 @@
 #     import_ns; the state consumer left is in exporter's debugfs file;
 #   - rmmod exporter while consumer uses it: "in use", both stay; rmmod
 #     consumer then frees exporter; modprobe -r consumer removes both;
-#   - the failure fixtures (/kmodlab/fixtures, built by 'make fixtures'):
+#   - the failure fixtures ($KMODLAB_FIXTURES, default /kmodlab/fixtures,
+#     built by 'make fixtures'):
 #     a changed interface (CRC), a missing namespace import, a non-GPL
 #     module using a GPL-only symbol, a foreign vermagic (and
 #     modprobe --force-vermagic with the taint it leaves); each refused
@@ -20,7 +21,7 @@
 # shellcheck source=tests/kmodlab.sh
 . "${0%/*}/kmodlab.sh"
 
-fx=/kmodlab/fixtures
+fx=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
 exp=/sys/module/exporter
 counters=/sys/kernel/debug/exporter/counters
 tree=/tmp/kmodlab-fixtures
@@ -46,7 +47,7 @@ test_cleanup() {
 ktap_print_header
 require_modules exporter consumer
 for f in vermagic changed_api no_import nongpl; do
-	[ -r $fx/fixture_$f.ko ] || ktap_skip_all "$fx/fixture_$f.ko not found (make fixtures)"
+	[ -r "$fx"/fixture_$f.ko ] || ktap_skip_all "$fx/fixture_$f.ko not found (make fixtures)"
 done
 ktap_set_plan 40
 test_cleanup
@@ -116,7 +117,7 @@ check_run "modprobe exporter (for the fixtures)" 0
 #   "fixture_changed_api: Unknown symbol exporter_add (err -22)"
 # kmod says "Invalid parameters" for the -EINVAL of init_module().
 log_mark
-run insmod $fx/fixture_changed_api.ko
+run insmod "$fx"/fixture_changed_api.ko
 check_run "a module built against a changed interface is refused" 1 \
 	'could not insert module .*: Invalid parameters$'
 check_log "... the kernel: disagrees about version of symbol exporter_add" \
@@ -129,7 +130,7 @@ check_eq "... nothing left loaded, exporter not held" "no 0" \
 #    namespace EXPORTER_ADMIN, but does not import it."
 #   "fixture_no_import: Unknown symbol exporter_counter_reset (err -22)"
 log_mark
-run insmod $fx/fixture_no_import.ko
+run insmod "$fx"/fixture_no_import.ko
 check_run "a module using a namespace it does not import is refused" 1 \
 	'could not insert module .*: Invalid parameters$'
 check_log "... the kernel: uses symbol from namespace EXPORTER_ADMIN, but does not import it" \
@@ -142,7 +143,7 @@ check_eq "... nothing left loaded, exporter not held" "no 0" \
 #   "fixture_nongpl: module license 'Proprietary' taints kernel."
 #   "fixture_nongpl: Unknown symbol exporter_add (err -2)"
 log_mark
-run insmod $fx/fixture_nongpl.ko
+run insmod "$fx"/fixture_nongpl.ko
 check_run "a non-GPL module using a GPL-only symbol is refused" 1 \
 	'Unknown symbol in module$'
 check_log "... the GPL-only symbol is unknown to it" \
@@ -159,9 +160,9 @@ check_run "rmmod exporter after the fixtures succeeds" 0
 # missing SMP that counts:
 #   "fixture_vermagic: version magic '9.9.9-56-arm64 mod_unload modversions
 #    aarch64' should be '6.1.0-56-arm64 SMP mod_unload modversions aarch64'"
-vermagic=$(modinfo -F vermagic $fx/fixture_vermagic.ko)
+vermagic=$(modinfo -F vermagic "$fx"/fixture_vermagic.ko)
 log_mark
-run insmod $fx/fixture_vermagic.ko
+run insmod "$fx"/fixture_vermagic.ko
 check_run "a module with another kernel's vermagic is refused: ENOEXEC" 1 \
 	'Invalid module format$'
 check_log "... the kernel: version magic '$vermagic' should be '$(uname -r) SMP …'" \
@@ -175,7 +176,7 @@ check_eq "... nothing left loaded" "no " "$(loaded fixture_vermagic)"
 # /sys/module/fixture_vermagic/taint then reads "FOE".
 # kmod's modprobe takes names, not files: give it a module tree to look in.
 mkdir -p $tree/lib/modules/"$(uname -r)"
-cp $fx/fixture_vermagic.ko $tree/lib/modules/"$(uname -r)"/
+cp "$fx"/fixture_vermagic.ko $tree/lib/modules/"$(uname -r)"/
 depmod -b $tree 2>/dev/null
 log_mark
 run modprobe -d $tree --force-vermagic fixture_vermagic
