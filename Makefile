@@ -210,6 +210,10 @@ stress: image
 		kmodlab_run=stress $(strip $(STRESS_VARS)); \
 	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/$@.log && exit $$booted
 
+# Everything CI runs (scripts/test-all.sh); one closing line for all.
+test-all:
+	@MAKE="$(MAKE)" scripts/test-all.sh
+
 # Static analysis of every file; the first run installs the tools.
 lint:
 	@scripts/setup.sh --lint
@@ -284,7 +288,7 @@ clean:
 
 FORCE:
 
-.PHONY: all modules setup fixtures image test test-builds demo shell skels lab \
+.PHONY: all modules setup fixtures image test test-all test-builds demo shell skels lab \
 	test-labs bench stress lint clean deploy test-board setup-board \
 	board-image board-qemu board-qemu-stop test-board-qemu install \
 	test-install dkms-check dkms-install FORCE
