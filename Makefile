@@ -3,6 +3,8 @@
 # kmodlab: build out-of-tree modules for arm64 and prove them in QEMU.
 #
 #   make            cross-build every module (fetches Debian's headers once)
+#                   and build tools/koinfo for this machine
+#   make koinfo     only tools/koinfo/koinfo, the .ko inspector (host tool)
 #   make test       boot them in Debian's arm64 kernel under QEMU and run tests/
 #   make demo       boot and walk through the tutorial's commands
 #   make shell      boot and get a shell in the guest
@@ -36,7 +38,10 @@ BOOT = qemu/boot.sh -l $(BUILD)/$@.log
 HOST_TESTS = $(patsubst tests/%,%,$(wildcard tests/host/test-*.sh))
 export KDIR ARCH CROSS_COMPILE
 
-all: modules
+KOINFO := tools/koinfo/koinfo
+export KOINFO
+
+all: modules koinfo
 
 .DELETE_ON_ERROR:
 
@@ -49,6 +54,11 @@ modules:
 
 setup:
 	@scripts/setup.sh
+
+# A host tool: never cross-built from here (CROSS_COMPILE names the
+# modules' compiler); tools/koinfo/Makefile documents the board build.
+koinfo:
+	$(MAKE) -C tools/koinfo CROSS_COMPILE=
 
 $(BASE): qemu/mkinitramfs.sh $(KMODLAB_CACHE)/guest/.ready
 	@mkdir -p $(@D)
@@ -63,7 +73,7 @@ image: modules setup $(BASE)
 	cat $(BASE) $(BUILD)/overlay.cpio.gz > $(INITRD)
 
 # The host's checks (tests/host/), then the guest's; one verdict for both.
-test: image
+test: image koinfo
 	tests/run.sh $(HOST_TESTS) | tee $(BUILD)/host.log
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests; \
 	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log && \
@@ -80,6 +90,7 @@ bench: image
 
 clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
+	$(MAKE) -C tools/koinfo clean
 	rm -rf build
 
-.PHONY: all modules setup image test demo shell bench clean
+.PHONY: all modules setup koinfo image test demo shell bench clean
