@@ -67,9 +67,14 @@ $(BASE): qemu/mkinitramfs.sh $(KMODLAB_CACHE)/guest/.ready
 $(KMODLAB_CACHE)/guest/.ready: setup
 
 # Rebuilt every time: it is small, and Kbuild alone knows what changed.
-image: modules setup $(BASE)
+# koinfo's prediction for every module goes along: tests/test-koinfo.sh
+# checks it against what the guest kernel really does.
+image: modules koinfo setup $(BASE)
 	@mkdir -p $(BUILD)
-	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/overlay.cpio.gz
+	$(KOINFO) --against $(KDIR) $$(sed 's/\.o$$/.ko/; s|^kernel/||' modules.order) \
+		>$(BUILD)/koinfo-predict.txt || true
+	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/overlay.cpio.gz \
+		$(BUILD)/koinfo-predict.txt:/kmodlab/koinfo-predict.txt
 	cat $(BASE) $(BUILD)/overlay.cpio.gz > $(INITRD)
 
 # The host's checks (tests/host/), then the guest's; one verdict for both.

@@ -401,7 +401,7 @@ static void resolve(struct run *r, const struct kdir *k, const struct ko_sym *u,
 	}
 	say(r, 0, "%s: %s%s%s, %s%s%s, CRC %s", u->name, from ? "" : "exported by ",
 	    e.owner, from ? " (given)" : strcmp(e.owner, "vmlinux") ?
-	    " (in-tree module: it must be loaded first, as modprobe does)" : "",
+	    " (in-tree module, loaded first by modprobe)" : "",
 	    e.gpl ? "GPL-only" : "plain", e.ns ? ", namespace " : "", e.ns ? e.ns : "",
 	    found == 2 ? "none (exporter built without modversions)" :
 	    !u->has_crc ? "missing from __versions" :
@@ -543,7 +543,9 @@ int predict(struct kdir *k, struct ko **kos, size_t n, int json, FILE *out,
 			json_str(out, r.taints);
 			fputc('}', out);
 		} else if (r.err) {
-			fprintf(out, "  => refused: init_module() fails with %s (%s)\n",
+			fputs("  => refused: ", out);
+			text_str(out, r.first);
+			fprintf(out, " (init_module() fails: %s, %s)\n",
 				r.err == ENOENT ? "ENOENT" : r.err == EINVAL ? "EINVAL" : "ENOEXEC",
 				strerror(r.err));
 		} else {
