@@ -138,8 +138,9 @@ static void read_defines(struct kdir *k, const char *file, size_t *cap)
 		if (strncmp(line, "#define ", 8))
 			continue;
 		line += 8;
-		if (!strncmp(line, "UTS_RELEASE ", 12) && (line = strchr(line, '"'))) {
-			end = strchr(++line, '"');
+		if (!strncmp(line, "UTS_RELEASE ", 12)) {
+			line = strchr(line, '"');
+			end = line ? strchr(++line, '"') : NULL;
 			if (end && (size_t)(end - line) < sizeof(k->release))
 				memcpy(k->release, line, end - line);
 			continue;
@@ -339,8 +340,10 @@ static int check_version(struct run *r, const struct kdir *k, const char *sym,
 	return 0;
 }
 
-/* find_symbol(): vmlinux first, then the modules loaded (here: the other
- * .ko files given, then in-tree modules named by Module.symvers). */
+/*
+ * find_symbol(): vmlinux first, then the modules loaded (here: the other
+ * .ko files given, then in-tree modules named by Module.symvers).
+ */
 static int find_symbol(const struct kdir *k, const struct run *r, const char *name,
 		       int gplok, struct export *found, const struct ko **from)
 {
@@ -463,7 +466,8 @@ static void predict_one(struct run *r, const struct kdir *k)
 		refuse(r, ENOEXEC, "%s: version magic '%s' should be '%s'", r->name,
 		       ko->vermagic, k->vermagic);
 		return;
-	} else {
+	}
+	if (ko->vermagic && k->vermagic[0]) {
 		say(r, 0, "vermagic: '%s' %s", ko->vermagic, ko->versions && strcmp(ko->vermagic, k->vermagic) ?
 		    "matches after the release, which is ignored since the module has CRCs" : "matches");
 	}

@@ -83,8 +83,9 @@ const char *ko_secname(const struct ko *ko, size_t i)
 	return ko->secs[i].name;
 }
 
-/* kernel/module/main.c, license_is_gpl_compatible() (include/linux/license.h
- * before 6.1's move). */
+/*
+ * license_is_gpl_compatible(), include/linux/license.h (Linux 6.1).
+ */
 int license_is_gpl_compatible(const char *license)
 {
 	static const char *const ok[] = {
@@ -93,7 +94,7 @@ int license_is_gpl_compatible(const char *license)
 	};
 	size_t i;
 
-	for (i = 0; license && i < sizeof(ok) / sizeof(ok[0]); i++)
+	for (i = 0; license && i < ARRAY_SIZE(ok); i++)
 		if (!strcmp(license, ok[i]))
 			return 1;
 	return 0;
@@ -280,8 +281,10 @@ static int setup_load_info(struct ko *ko)
 
 static int init_section(const struct ko *ko, const char *name)
 {
-	/* module_init_layout_section(): .init*, and .exit* when the kernel
-	 * cannot unload modules anyway (!CONFIG_MODULE_UNLOAD). */
+	/*
+	 * module_init_layout_section(): .init*, and .exit* when the kernel
+	 * cannot unload modules anyway (!CONFIG_MODULE_UNLOAD).
+	 */
 	if (!ko->mod_unload && !strncmp(name, ".exit", 5))
 		return 1;
 	return !strncmp(name, ".init", 5);
@@ -327,7 +330,7 @@ static void layout_sections(struct ko *ko)
 		else if (i == pcpu)
 			s->group = "per-CPU area";
 	}
-	for (m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
+	for (m = 0; m < ARRAY_SIZE(masks); m++) {
 		for (i = 1; i < ko->nsecs; i++) {
 			struct ko_section *s = &ko->secs[i];
 
@@ -491,9 +494,11 @@ static int read_init_exit(struct ko *ko)
 	return 0;
 }
 
-/* __ksymtab_NAME sits in __ksymtab or __ksymtab_gpl; __kstrtabns_NAME in
+/*
+ * __ksymtab_NAME sits in __ksymtab or __ksymtab_gpl; __kstrtabns_NAME in
  * __ksymtab_strings holds the namespace (include/linux/export.h, 5.4+);
- * __crc_NAME exists when the exporter was built with CONFIG_MODVERSIONS. */
+ * __crc_NAME exists when the exporter was built with CONFIG_MODVERSIONS.
+ */
 static void export_kind(struct ko *ko, struct ko_sym *e)
 {
 	Elf_Data *d = elf_getdata(elf_getscn(ko->elf, ko->symtab), NULL);

@@ -21,6 +21,8 @@
 struct kmod_ctx;
 struct kmod_module;
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 enum part { PART_NONE, PART_CORE, PART_INIT };
 
 struct ko_section {

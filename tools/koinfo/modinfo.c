@@ -16,8 +16,6 @@
 static void quiet(void *data, int priority, const char *file, int line,
 		  const char *fn, const char *format, va_list args)
 {
-	(void)data, (void)priority, (void)file, (void)line, (void)fn;
-	(void)format, (void)args;
 }
 
 /* "name:text" fields (parm, parmtype): the text for NAME. */
@@ -93,10 +91,10 @@ static int read_info(struct ko *ko)
 			ko->import_ns = xgrow(ko->import_ns, &ncap, ko->nimport_ns,
 					      sizeof(char *));
 			ko->import_ns[ko->nimport_ns++] = xstrdup(v);
-		} else if (!strcmp(k, "parm") && (p = param(ko, v, &pcap, &text))) {
-			set_once(&p->desc, text);
-		} else if (!strcmp(k, "parmtype") && (p = param(ko, v, &pcap, &text))) {
-			set_once(&p->type, text);
+		} else if (!strcmp(k, "parm") || !strcmp(k, "parmtype")) {
+			p = param(ko, v, &pcap, &text);
+			if (p)
+				set_once(k[4] ? &p->type : &p->desc, text);
 		}
 	}
 	kmod_module_info_free_list(list);
@@ -139,7 +137,8 @@ static int read_symbols(struct ko *ko)
 	}
 	kmod_module_versions_free_list(list);
 
-	list = NULL, cap = 0;
+	list = NULL;
+	cap = 0;
 	err = kmod_module_get_symbols(ko->mod, &list);
 	if (err < 0 && !missing(err))
 		return ko_fail(ko, "libkmod could not read the exported symbols: %s",
@@ -153,7 +152,8 @@ static int read_symbols(struct ko *ko)
 	}
 	kmod_module_symbols_free_list(list);
 
-	list = NULL, cap = 0;
+	list = NULL;
+	cap = 0;
 	err = kmod_module_get_dependency_symbols(ko->mod, &list);
 	if (err < 0 && !missing(err))
 		return ko_fail(ko, "libkmod could not read the undefined symbols: %s",

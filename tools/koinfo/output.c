@@ -50,12 +50,13 @@ void json_str(FILE *out, const char *str)
 			fprintf(out, "\\%c", *s++);
 		} else if (*s < 0x20 || *s == 0x7f) {
 			fprintf(out, "\\u%04x", *s++);
-		} else if ((n = utf8_len(s))) {
-			fwrite(s, 1, n, out);
-			s += n;
 		} else {
-			fputs("\\ufffd", out);
-			s++;
+			n = utf8_len(s);
+			if (n)
+				fwrite(s, 1, n, out);
+			else
+				fputs("\\ufffd", out);
+			s += n ? n : 1;
 		}
 	}
 	fputc('"', out);
@@ -73,7 +74,7 @@ static const char *flags_str(uint64_t f, char *buf)
 	};
 	size_t i, n = 0;
 
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(map); i++)
 		if (f & map[i].bit)
 			buf[n++] = map[i].c;
 	buf[n] = '\0';
@@ -124,8 +125,10 @@ void print_text(const struct ko *ko, FILE *out)
 	fputs(": what load_module() will do (Linux 6.1 kernel/module/main.c)\n", out);
 
 	fputs("\n1. ELF checks (module_sig_check, elf_validity_check): pass\n", out);
-	fprintf(out, "  ELF64 little-endian, machine %u, type ET_REL, %zu sections, names in [%u] %s\n",
-		ko->eh.e_machine, ko->nsecs, ko->eh.e_shstrndx, ko_secname(ko, ko->eh.e_shstrndx));
+	fprintf(out, "  ELF64 little-endian, machine %u (%s), type ET_REL, %zu sections, names in [%u] %s\n",
+		ko->eh.e_machine, ko->eh.e_machine == EM_AARCH64 ? "AArch64" :
+		ko->eh.e_machine == EM_X86_64 ? "x86-64" : ko->eh.e_machine == EM_RISCV ? "RISC-V" : "?",
+		ko->nsecs, ko->eh.e_shstrndx, ko_secname(ko, ko->eh.e_shstrndx));
 	if (ko->signed_)
 		fprintf(out, "  signed: %zu bytes of PKCS#7 after the ELF image (checked against the kernel's keys)\n",
 			ko->size - ko->len);
@@ -227,7 +230,7 @@ void print_text(const struct ko *ko, FILE *out)
 		text_str(out, ko_secname(ko, r->index));
 		fputs(" -> ", out);
 		text_str(out, ko_secname(ko, r->target));
-		fprintf(out, ": %zu entries", r->count);
+		fprintf(out, ": %zu %s", r->count, r->count == 1 ? "entry" : "entries");
 		if (r->external)
 			fprintf(out, ", %zu to undefined symbols", r->external);
 		fputs(r->applied ? "\n" : ", skipped (target not SHF_ALLOC)\n", out);
