@@ -8,6 +8,9 @@
 #   make test       boot them in Debian's arm64 kernel under QEMU and run tests/
 #   make demo       boot and walk through the tutorial's commands
 #   make shell      boot and get a shell in the guest
+#   make trace M=helloworld
+#                   boot, load module M with the kernel's function-graph
+#                   tracer on, print the loader's call graph by stage
 #   make bench      time 'make test' against a bare boot of the same image
 #   make setup      install the host packages, fetch the kernel and guest
 #   make clean      leave the tree as cloned
@@ -21,8 +24,10 @@
 #   CROSS_COMPILE  aarch64-linux-gnu- (empty when the host is arm64)
 #   KMODLAB_CACHE  downloads (${XDG_CACHE_HOME:-~/.cache}/kmodlab)
 #   TIMEOUT        seconds a guest may run before it counts as hung (120)
+#   M              the module 'make trace' loads (helloworld)
 
 KERNEL ?= 6.1
+M ?= helloworld
 KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
 KCACHE := $(KMODLAB_CACHE)/kernels/$(KERNEL)
 KDIR ?= $(KCACHE)/build
@@ -87,6 +92,12 @@ test: image koinfo
 demo: image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=demo
 
+# The console shows it all; the graph is also kept in build/<kernel>/trace.txt.
+trace: image
+	$(BOOT) -q $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=trace kmodlab_trace=$(M)
+	@sed -n '/^trace-load: begin/,/^trace-load: end/p' $(BUILD)/$@.log | tee $(BUILD)/trace.txt
+	@grep -q '^trace-load: end' $(BUILD)/$@.log
+
 shell: image
 	$(BOOT) -i $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=shell
 
@@ -98,4 +109,4 @@ clean:
 	$(MAKE) -C tools/koinfo clean
 	rm -rf build
 
-.PHONY: all modules setup koinfo image test demo shell bench clean
+.PHONY: all modules setup koinfo image test demo trace shell bench clean
