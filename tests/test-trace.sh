@@ -19,7 +19,10 @@ require_modules helloworld
 ktap_set_plan 8
 unload helloworld
 # shellcheck disable=SC2317 # run by kmodlab.sh at exit
-test_cleanup() { unload helloworld; }
+test_cleanup() {
+	unload helloworld
+	echo nop >/sys/kernel/tracing/current_tracer
+}
 
 # The first line number of each stage in the annotated graph: in order,
 # they sort to themselves.
