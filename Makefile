@@ -3,10 +3,15 @@
 # kmodlab: build out-of-tree modules for arm64 and prove them in QEMU.
 #
 #   make            cross-build every module (fetches Debian's headers once)
+#                   and build tools/koinfo for this machine
+#   make koinfo     only tools/koinfo/koinfo, the .ko inspector (host tool)
 #   make test       boot them in Debian's arm64 kernel under QEMU and run tests/
 #   make fixtures   build the tests' failure fixtures (tests/fixtures/; make test does)
 #   make demo       boot and walk through the tutorial's commands
 #   make shell      boot and get a shell in the guest
+#   make trace M=helloworld
+#                   boot, load module M with the kernel's function-graph
+#                   tracer on, print the loader's call graph by stage
 #   make bench      time 'make test' against a bare boot of the same image
 #   make lint       checkpatch, sparse, W=1, cppcheck, -fanalyzer, shellcheck
 #   make stress     boot and load/unload every module hundreds of times
@@ -40,8 +45,10 @@
 #   INSTALL_MOD_PATH, INSTALL_MOD_DIR  where 'make install' puts the modules:
 #                  $(INSTALL_MOD_PATH)/lib/modules/<release>/$(INSTALL_MOD_DIR)
 #                  (default: /lib/modules/<release>/extra)
+#   M              the module 'make trace' loads (helloworld)
 
 KERNEL ?= 6.1
+M ?= helloworld
 KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
 KCACHE := $(KMODLAB_CACHE)/kernels/$(KERNEL)
 KDIR ?= $(KCACHE)/build
@@ -81,7 +88,10 @@ INSTALL_MOD_DIR ?= extra
 INSTALL_ROOT := $(BUILD)/install-root
 export INSTALL_MOD_PATH INSTALL_MOD_DIR
 
-all: modules
+KOINFO := tools/koinfo/koinfo
+export KOINFO
+
+all: modules koinfo
 
 .DELETE_ON_ERROR:
 
@@ -100,6 +110,11 @@ $(STAMP): $(SOURCES)
 
 setup:
 	@scripts/setup.sh
+
+# A host tool: never cross-built from here (CROSS_COMPILE names the
+# modules' compiler); tools/koinfo/Makefile documents the board build.
+koinfo:
+	$(MAKE) -C tools/koinfo CROSS_COMPILE=
 
 $(BASE): qemu/mkinitramfs.sh $(KMODLAB_CACHE)/guest/.ready
 	@mkdir -p $(@D)
@@ -159,15 +174,20 @@ $(FIXTURES)/fixture_nongpl.ko: tests/fixtures/nongpl/fixture_nongpl.c exporter/e
 	cp $(<:.c=.ko) $@
 
 # Rebuilt every time: it is small, and Kbuild alone knows what changed.
-image: $(STAMP) fixtures setup $(BASE)
+# koinfo's prediction for every module goes along: tests/test-koinfo.sh
+# checks it against what the guest kernel really does.
+image: $(STAMP) fixtures koinfo setup $(BASE)
 	@mkdir -p $(BUILD)
+	$(KOINFO) --against $(KDIR) $$(sed 's/\.o$$/.ko/; s|^kernel/||' modules.order) \
+		>$(BUILD)/koinfo-predict.txt || true
 	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/overlay.cpio \
-		$(FIXTURES):/kmodlab/fixtures
+		$(FIXTURES):/kmodlab/fixtures \
+		$(BUILD)/koinfo-predict.txt:/kmodlab/koinfo-predict.txt
 	cat $(BASE) $(BUILD)/overlay.cpio > $(INITRD)
 
 # The host's checks (tests/host/) run while the guest boots and runs its
 # own; one verdict for both.
-test: image
+test: image koinfo
 	@tests/run.sh $(HOST_TESTS) > $(BUILD)/host.log 2>&1 & \
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests $(TEST_CMDLINE); \
 	booted=$$?; \
@@ -181,6 +201,12 @@ test-builds: $(STAMP)
 
 demo: image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=demo
+
+# The console shows it all; the graph is also kept in build/<kernel>/trace.txt.
+trace: image
+	$(BOOT) -q $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=trace kmodlab_trace=$(M)
+	@sed -n '/^trace-load: begin/,/^trace-load: end/p' $(BUILD)/$@.log | tee $(BUILD)/trace.txt
+	@grep -q '^trace-load: end' $(BUILD)/$@.log
 
 shell: image
 	$(BOOT) -i $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=shell
@@ -284,11 +310,12 @@ dkms-install:
 
 clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
+	$(MAKE) -C tools/koinfo clean
 	rm -rf build tests/fixtures/*/Module.symvers
 
 FORCE:
 
-.PHONY: all modules setup fixtures image test test-all test-builds demo shell skels lab \
-	test-labs bench stress lint clean deploy test-board setup-board \
-	board-image board-qemu board-qemu-stop test-board-qemu install \
-	test-install dkms-check dkms-install FORCE
+.PHONY: all modules setup koinfo fixtures image test test-all test-builds \
+	demo trace shell skels lab test-labs bench stress lint clean deploy \
+	test-board setup-board board-image board-qemu board-qemu-stop \
+	test-board-qemu install test-install dkms-check dkms-install FORCE

@@ -4,7 +4,8 @@
 # Prepare this machine to cross-build kmodlab for arm64 and test it in QEMU.
 #
 # 1. Installs the host packages (cross gcc, QEMU, kmod, cpio, the kernel's
-#    host linux-kbuild) and enables the arm64 architecture in dpkg.
+#    host linux-kbuild; gcc, pkg-config, libkmod-dev and libelf-dev for
+#    tools/koinfo) and enables the arm64 architecture in dpkg.
 # 2. Fetches Debian's arm64 kernel image and headers for $KERNEL into the
 #    cache and makes the headers usable from there (see fix_headers).
 # 3. Fetches the guest's user space: busybox-static and kmod for arm64 with
@@ -76,14 +77,14 @@ installed() {
 }
 
 host_packages() {
-	local want=(make cpio gzip kmod binutils qemu-system-arm "$kbuild")
+	# gcc, pkg-config, libkmod-dev, libelf-dev: tools/koinfo, a host tool.
+	local want=(make cpio gzip kmod binutils qemu-system-arm "$kbuild"
+		    gcc pkg-config libkmod-dev libelf-dev)
 	local missing=() p
 
 	# The board's tools: ssh and scp, and DKMS for 'make dkms-check'.
 	[ -z "$board" ] || want+=(openssh-client dkms)
-
-	[ "$(uname -m)" = aarch64 ] && want+=(gcc) ||
-		want+=(gcc-aarch64-linux-gnu)
+	[ "$(uname -m)" = aarch64 ] || want+=(gcc-aarch64-linux-gnu)
 	for p in "${want[@]}"; do
 		installed "$p" || missing+=("$p")
 	done

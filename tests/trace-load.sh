@@ -1,0 +1,154 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Watch the kernel's loader load one module: function_graph limited to the
+# finit_module()/init_module() syscalls and, inside them, to the loader's
+# functions that are not inlined in Debian's kernel; kprobe events give the
+# values that make a stage clear (the symbol being resolved, what each
+# stage returned). Prints the call graph, each function annotated with the
+# load_module() stage it belongs to (kernel/module/main.c, Linux 6.1), then
+# kmod's verdict. Only this script's own process tree is traced, so other
+# work in the guest does not show.
+#
+# Usage: trace-load.sh [-k] MODULE|FILE.ko [PARAM=VALUE]...   (in the guest, as root)
+#   -k  leave the tracer set up for the next run (setting it up is slow)
+#   MODULE is loaded with modprobe (which does nothing when it is loaded
+#   already), FILE.ko with insmod (which always asks the kernel).
+# Run by `make trace M=MODULE` (qemu/init: kmodlab_run=trace) and by
+# tests/test-trace.sh.
+
+T=/sys/kernel/tracing
+[ $# -ge 1 ] || { echo "usage: $0 [-k] MODULE|FILE.ko [PARAM=VALUE]..." >&2; exit 2; }
+[ -w $T/current_tracer ] || { echo "trace-load: no tracefs at $T" >&2; exit 4; }
+# shellcheck source=tests/kmod_tools.sh
+. "${0%/*}/kmod_tools.sh"
+
+# function: stage ("-": the caller's). The loader's steps in load_module()'s
+# order; few, since each costs time to set (see setup). The static
+# helpers between them (elf_validity_check,
+# setup_load_info, layout_and_allocate, simplify_symbols,
+# apply_relocations, complete_formation, ...) are inlined there, so the
+# functions they call stand for them.
+STAGES='
+__arm64_sys_finit_module	syscall
+load_module			load_module
+module_sig_check		signature
+check_modstruct_version		struct module CRC
+module_frob_arch_sections	layout
+resolve_symbol			symbol resolution
+find_symbol			-
+check_version			-
+apply_relocate_add		relocation
+parse_args			parameter parsing
+mod_sysfs_setup			sysfs
+do_init_module			init
+'
+
+tr_write() {	# FILE VALUE...: write to a tracefs file, quietly
+	_f=$1
+	shift
+	printf '%s\n' "$@" >"$T/$_f" 2>/dev/null
+}
+
+# The tracer goes first: a filter emptied under function_graph means
+# "trace everything", and the kernel would patch every function for it.
+reset() {
+	tr_write tracing_on 0
+	tr_write current_tracer nop
+	tr_write set_graph_function ''
+	tr_write set_ftrace_filter ''
+	tr_write set_ftrace_pid ''
+	tr_write set_event_pid ''
+	[ -e $T/events/kmodlab/enable ] && tr_write events/kmodlab/enable 0
+	tr_write kprobe_events ''
+}
+
+# Everything a run sets up, but the pid and the module.
+setup() {
+	reset
+	# The filter is set name by name: a name not there (inlined
+	# elsewhere) fails alone. Each name costs a look at every traceable
+	# function, so the list holds only what Debian's 6.1 arm64 kernel can
+	# trace.
+	for f in $(printf '%s\n' "$STAGES" | awk 'NF { print $1 }'); do
+		echo "$f" >>$T/set_ftrace_filter 2>/dev/null
+	done
+	# kmod's insmod and modprobe load files with finit_module().
+	tr_write set_graph_function __arm64_sys_finit_module
+	tr_write current_tracer function_graph
+	tr_write options/funcgraph-proc 0
+	tr_write options/function-fork 1
+	tr_write options/event-fork 1
+	# arm64 passes arguments in x0..x7: resolve_symbol(mod, info, name,
+	# owner), check_version(info, symname, mod, crc), parse_args(doing,
+	# args, ...).
+	# shellcheck disable=SC2016 # $retval is for the kernel
+	tr_write kprobe_events \
+		'p:kmodlab/resolve resolve_symbol name=+0(%x2):string' \
+		'r:kmodlab/resolved resolve_symbol ret=$retval' \
+		'p:kmodlab/check_version check_version symbol=+0(%x1):string' \
+		'r:kmodlab/version_ok check_version ok=$retval:s32' \
+		'p:kmodlab/parse_args parse_args module=+0(%x0):string args=+0(%x1):string' \
+		'r:kmodlab/init_done do_init_module ret=$retval:s32' \
+		'r:kmodlab/load_done load_module ret=$retval:s32'
+	tr_write events/kmodlab/enable 1
+}
+
+keep=
+[ "$1" != -k ] || { keep=-k; shift; }
+mod=$1
+shift
+case $mod in
+*.ko)	load=insmod name=${mod##*/} name=${name%.ko} ;;
+*)	load=modprobe name=$mod ;;
+esac
+# Set up once; a run with -k leaves it for the next (setting the filters
+# and switching tracers patch the kernel's text, which takes a while).
+tr_write tracing_on 0
+if [ "$(cat $T/current_tracer)" != function_graph ] ||
+   ! grep -qx load_module $T/set_ftrace_filter ||
+   ! grep -q kmodlab/load_done $T/kprobe_events; then
+	setup
+fi
+tr_write trace ''
+# The module's own functions, once it is there (its init among them).
+echo ":mod:$(echo "$name" | tr - _)" >>$T/set_ftrace_filter 2>/dev/null
+tr_write set_ftrace_pid $$
+tr_write set_event_pid $$
+tr_write tracing_on 1
+out=$($load "$mod" "$@" 2>&1)
+rc=$?
+tr_write tracing_on 0
+
+echo "trace-load: begin $name"
+# Annotate: "stage | graph line". A function's stage is its own, or else
+# the stage of the function it was called from (kept per depth).
+printf '%s\n' "$STAGES" | awk -v FS='\t+' '
+	NR == FNR { if (NF == 2) stage[$1] = $2; next }
+	/^#/ || !NF { next }
+	{
+		line = $0
+		sub(/^ *[0-9]+\) +/, "", line)		# the CPU column
+		sub(/^[^|]*\| /, "", line)		# the duration column
+		if (line ~ /^ *\/\*/) {			# an event: x = value
+			printf "%-18s | %s\n", "", line
+			next
+		}
+		match(line, /^ */)
+		depth = RLENGTH
+		fn = line
+		sub(/^ */, "", fn)
+		sub(/\(.*/, "", fn)
+		if (fn in stage && stage[fn] != "-") {
+			cur[depth] = stage[fn]
+		} else if (fn !~ /^}/) {	# inherit from the caller
+			cur[depth] = ""
+			for (d = depth - 1; d >= 0 && cur[depth] == ""; d--)
+				if (d in cur) cur[depth] = cur[d]
+		}
+		printf "%-18s | %s\n", cur[depth], line
+	}' - $T/trace
+echo "trace-load: $load $mod: exit $rc${out:+: $out}"
+echo "trace-load: end $name"
+[ -n "$keep" ] || reset
+exit $rc
