@@ -203,6 +203,12 @@ demo: image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=demo
 
 # The console shows it all; the graph is also kept in build/<kernel>/trace.txt.
+# koinfo's predictions and the trace, checked against the guest kernel in a
+# boot of their own: they load every module again (tests/loader/).
+test-loader: image
+	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=loader; \
+	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/$@.log && exit $$booted
+
 trace: image
 	$(BOOT) -q $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=trace kmodlab_trace=$(M)
 	@sed -n '/^trace-load: begin/,/^trace-load: end/p' $(BUILD)/$@.log | tee $(BUILD)/trace.txt
@@ -316,6 +322,7 @@ clean:
 FORCE:
 
 .PHONY: all modules setup koinfo fixtures image test test-all test-builds \
+	test-loader \
 	demo trace shell skels lab test-labs bench stress lint clean deploy \
 	test-board setup-board board-image board-qemu board-qemu-stop \
 	test-board-qemu install test-install dkms-check dkms-install FORCE

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Everything CI runs, in one go, for a person too: static analysis, the
-# suite on each kernel of KERNELS, the build variants, the labs, the QEMU
+# suite on each kernel of KERNELS, the loader checks (koinfo's predictions,
+# the trace), the build variants, the labs, the QEMU
 # board, make install and DKMS. A failing step does not stop the others;
 # the last line counts every check of every step ("N passed, N failed").
 #
@@ -59,6 +60,9 @@ done
 
 rm -f build/6.1/builds.log build/labs.log build/6.1/board.log \
 	build/6.1/install-host.log build/6.1/test-install.log
+rm -f build/6.1/test-loader.log
+step test-loader "${make[@]}" test-loader
+ktap test-loader build/6.1/test-loader.log
 step test-builds "${make[@]}" test-builds
 ktap test-builds build/6.1/builds.log
 step test-labs "${make[@]}" test-labs

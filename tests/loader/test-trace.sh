@@ -11,7 +11,8 @@
 # where.
 
 # shellcheck source=tests/kmodlab.sh
-. "${0%/*}/kmodlab.sh"
+TESTS_DIR=${0%/*}/..
+. "$TESTS_DIR/kmodlab.sh"
 
 ktap_print_header
 [ -w /sys/kernel/tracing/current_tracer ] || ktap_skip_all "no tracefs"
@@ -30,7 +31,7 @@ first() {	# STAGE
 	printf '%s\n' "$out" | grep -n "^$1 *|" | head -n 1 | cut -d: -f1
 }
 
-run "${0%/*}/trace-load.sh" -k helloworld
+run "$TESTS_DIR/trace-load.sh" -k helloworld
 check_run "traced load of helloworld succeeds" 0 'load_done: .* ret=0'
 order="$(first 'symbol resolution') $(first relocation) $(first 'parameter parsing') $(first init)"
 # shellcheck disable=SC2086 # four numbers
@@ -42,7 +43,7 @@ check_match "resolution names the symbol: _printk" \
 check_match "init runs helloworld_init" '^init +\| +helloworld_init \[helloworld\]' "$out"
 
 # Already loaded: add_unformed_module() finds the name taken.
-run "${0%/*}/trace-load.sh" "$KO_DIR/helloworld.ko"
+run "$TESTS_DIR/trace-load.sh" "$KO_DIR/helloworld.ko"
 check_run "traced second load fails" 1 'load_done: .* ret=-17'
 check_no_match "... and stops before symbol resolution" \
 	'^(symbol resolution|relocation|parameter parsing|init) ' "$out"

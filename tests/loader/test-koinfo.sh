@@ -12,9 +12,10 @@
 # Variables: KOINFO_PREDICT (default: the report beside tests/)
 
 # shellcheck source=tests/kmodlab.sh
-. "${0%/*}/kmodlab.sh"
+TESTS_DIR=${0%/*}/..
+. "$TESTS_DIR/kmodlab.sh"
 
-pred=${KOINFO_PREDICT:-${0%/*}/../koinfo-predict.txt}
+pred=${KOINFO_PREDICT:-${0%/*}/../../koinfo-predict.txt}
 
 ktap_print_header
 [ -r "$pred" ] || ktap_skip_all "no $pred: 'make image' writes it"
