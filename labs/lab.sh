@@ -99,11 +99,14 @@ check() {
 
 	if [ "$where" = guest ]; then
 		echo "lab: booting the guest (log: $log)"
-		# The suite's failure fixtures serve as probes (lab 3).
+		# The suite's modules and failure fixtures serve as probes.
+		# shellcheck disable=SC2046 # one FILE:PATH a word
 		MODULES_ORDER=$work/modules.order "$top/qemu/mkinitramfs.sh" \
 			overlay "$kcache" "$build/overlay.cpio" \
 			"$lab/check.sh:/kmodlab/lab/check.sh" \
-			"$top/build/$KERNEL/fixtures:/kmodlab/fixtures" || return 1
+			"$top/build/$KERNEL/fixtures:/kmodlab/fixtures" \
+			$(sed 's/\.o$/.ko/' "$top/modules.order" | while read -r m; do
+				echo "$m:/kmodlab/suite/${m##*/}"; done) || return 1
 		cat "$top/build/guest-base.cpio" "$build/overlay.cpio" >"$build/initramfs.cpio"
 		"$top/qemu/boot.sh" -q -l "$log" "$kcache/vmlinuz" \
 			"$build/initramfs.cpio" kmodlab_run=lab || return 1
