@@ -79,6 +79,17 @@ check_glob() {
 	esac
 }
 
+# check_answer NAME GIVEN EXPECTED: a learner's answer (labs/); a wrong one
+# shows what was given and the HINT, never the expected value.
+check_answer() {
+	if [ -n "$3" ] && [ "$2" = "$3" ]; then
+		ktap_test_pass "$1"
+	else
+		ktap_print_msg "your answer: '$2'"
+		__fail "$1"
+	fi
+}
+
 check_no_match() {	# NAME ERE TEXT: no line of TEXT matches ERE
 	if printf '%s\n' "$3" | grep -qE -- "$2"; then
 		ktap_print_msg "$1: expected no line matching '$2' in:"

@@ -21,41 +21,31 @@ ktap_set_plan 8
 # shellcheck source=labs/2-elf/answers.sh
 . "$LAB_WORK/answers.sh"
 
-answer() {	# NAME GIVEN EXPECTED HINT
-	if [ -n "$3" ] && [ "$2" = "$3" ]; then
-		ktap_test_pass "$1"
-	else
-		ktap_print_msg "your answer: '$2'"
-		ktap_print_msg "hint: $4"
-		ktap_test_fail "$1"
-	fi
-}
-
 hdr=$(readelf -hW "$KO")
 sections=$(readelf -SW "$KO")
 
-answer "TODO 1: the ELF type" "${elf_type-}" \
-	"$(field '  Type' "$hdr" | cut -d' ' -f1)" \
-	"readelf -h: a module is not linked into a program; which type is that?"
-answer "TODO 2: the machine" "${machine-}" "$(field '  Machine' "$hdr")" \
-	"readelf -h: the Machine line, as it is written"
-answer "TODO 3: the vermagic string" "${vermagic-}" \
-	"$(modinfo -F vermagic "$KO")" \
-	"modinfo -F vermagic, or readelf -p .modinfo: the whole string after vermagic="
+HINT="readelf -h: a module is not linked into a program; which type is that?"
+check_answer "TODO 1: the ELF type" "${elf_type-}" \
+	"$(field '  Type' "$hdr" | cut -d' ' -f1)"
+HINT="readelf -h: the Machine line, as it is written"
+check_answer "TODO 2: the machine" "${machine-}" "$(field '  Machine' "$hdr")"
+HINT="modinfo -F vermagic, or readelf -p .modinfo: the whole string after vermagic="
+check_answer "TODO 3: the vermagic string" "${vermagic-}" \
+	"$(modinfo -F vermagic "$KO")"
 size=$(printf '%s\n' "$sections" |
        awk '$2 == ".gnu.linkonce.this_module" { print $6 }')
-answer "TODO 4: the size of .gnu.linkonce.this_module" "${this_module_size-}" \
-	"$((0x${size:-0}))" \
-	"readelf -S -W: the Size column is hexadecimal; give it in decimal"
-answer "TODO 5: the number of CRCs in __versions" "${versions_count-}" \
-	"$(modprobe --dump-modversions "$KO" | wc -l)" \
-	"modprobe --dump-modversions prints one symbol and CRC a line"
-answer "TODO 6: module_init()'s alias" "${init_alias-}" init_module \
-	"readelf -s -W: the GLOBAL FUNC whose section number (Ndx) is .init.text's"
-answer "TODO 7: the undefined symbols" "${undefined-}" \
-	"$(readelf -sW "$KO" | awk '$7 == "UND" && NF == 8 { print $8 }' | sort | xargs)" \
-	"readelf -s -W: the symbols whose Ndx is UND, sorted, on one line"
-answer "TODO 8: what relocations write into struct module" \
-	"${this_module_relocs-}" "cleanup_module init_module" \
-	"readelf -r -W: the section .rela.gnu.linkonce.this_module"
+HINT="readelf -S -W: the Size column is hexadecimal; give it in decimal"
+check_answer "TODO 4: the size of .gnu.linkonce.this_module" "${this_module_size-}" \
+	"$((0x${size:-0}))"
+HINT="modprobe --dump-modversions prints one symbol and CRC a line"
+check_answer "TODO 5: the number of CRCs in __versions" "${versions_count-}" \
+	"$(modprobe --dump-modversions "$KO" | wc -l)"
+HINT="readelf -s -W: the GLOBAL FUNC whose section number (Ndx) is .init.text's"
+check_answer "TODO 6: module_init()'s alias" "${init_alias-}" init_module
+HINT="readelf -s -W: the symbols whose Ndx is UND, sorted, on one line"
+check_answer "TODO 7: the undefined symbols" "${undefined-}" \
+	"$(readelf -sW "$KO" | awk '$7 == "UND" && NF == 8 { print $8 }' | sort | xargs)"
+HINT="readelf -r -W: the section .rela.gnu.linkonce.this_module"
+check_answer "TODO 8: what relocations write into struct module" \
+	"${this_module_relocs-}" "cleanup_module init_module"
 ktap_finished

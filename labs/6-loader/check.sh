@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Lab 6 (the loader at work), on the host: each answer in the learner's
+# answers.sh against the trace 'make trace' printed (helloworld).
+#
+# Variables: LAB_WORK (the folder with answers.sh), TRACE (the trace)
+
+TESTS_DIR=${TESTS_DIR:-${0%/*}/../../tests}
+# shellcheck source=tests/kmodlab.sh
+. "$TESTS_DIR/kmodlab.sh"
+
+top=$(cd "${0%/*}/../.." && pwd)
+TRACE=${TRACE:-$top/build/${KERNEL:-6.1}/trace.txt}
+
+ktap_print_header
+grep -q '\[helloworld\]' "$TRACE" 2>/dev/null ||
+	ktap_skip_all "no trace of helloworld in $TRACE: run make trace M=helloworld"
+[ -r "$LAB_WORK/answers.sh" ] || ktap_skip_all "no $LAB_WORK/answers.sh: run make skels"
+ktap_set_plan 7
+
+# shellcheck source=labs/6-loader/answers.sh
+. "$LAB_WORK/answers.sh"
+
+# The stage column of each line, and the function it names.
+calls=$(awk -F'|' 'NF > 1 { sub(/^ +/, "", $2); print $2 }' "$TRACE")
+
+HINT="the first line of the trace: __arm64_sys_<the call>"
+check_answer "TODO 1: the system call" "${syscall-}" \
+	"$(printf '%s\n' "$calls" | sed -n '1s/^__arm64_sys_\(.*\)() {$/\1/p')"
+HINT="the first call inside load_module() {"
+check_answer "TODO 2: the loader's first check" "${syscheck-}" \
+	"$(printf '%s\n' "$calls" | sed -n '3s/();$//p')"
+HINT='the first check_version line: symbol="..."'
+check_answer "TODO 3: the symbol for struct module's layout" "${layout_symbol-}" \
+	"$(grep -m1 -o 'symbol="[^"]*"' "$TRACE" | cut -d'"' -f2)"
+HINT='the resolve: lines, name="..."'
+check_answer "TODO 4: the symbols resolved" "${resolved-}" \
+	"$(grep -o 'resolve: .*name="[^"]*"' "$TRACE" | sed 's/.*name="//; s/"$//' | sort | xargs)"
+HINT="count the apply_relocate_add(); lines"
+check_answer "TODO 5: how many apply_relocate_add() calls" "${relocations-}" \
+	"$(printf '%s\n' "$calls" | grep -cx 'apply_relocate_add();')"
+HINT="the function whose { encloses helloworld_init [helloworld]()"
+check_answer "TODO 6: the function that calls init" "${calls_init-}" \
+	"$(printf '%s\n' "$calls" | grep -B1 'helloworld_init \[helloworld\]' |
+	   sed -n '1s/() {$//p')"
+HINT="the load_done line: ret=..."
+check_answer "TODO 7: load_module()'s return value" "${load_ret-}" \
+	"$(grep -o 'load_done: .*ret=[-0-9a-fx]*' "$TRACE" | sed 's/.*ret=//')"
+ktap_finished
