@@ -96,12 +96,17 @@ host_packages() {
 	fi
 	[ ${#missing[@]} -eq 0 ] && return
 	say "installing host packages: ${missing[*]/apt-update/}"
+	apt_install "${want[@]}"
+}
+
+# apt_install PKG...: with fresh lists. QEMU's recommends pull a whole
+# desktop stack: leave all recommends out.
+apt_install() {
 	as_root apt-get update -q ||
 		die "apt-get update failed: check the apt sources"
-	# QEMU's recommends pull a whole desktop stack: leave them out.
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-		--no-install-recommends "${want[@]}" ||
-		die "could not install ${want[*]}"
+		--no-install-recommends "$@" ||
+		die "could not install $*"
 }
 
 # fetch PKG[:ARCH]...: download each .deb once into $debs.
@@ -203,11 +208,7 @@ lint_tools() {
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
 		say "installing the lint tools: ${missing[*]}"
-		as_root apt-get update -q ||
-			die "apt-get update failed: check the apt sources"
-		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends "${missing[@]}" ||
-			die "could not install ${missing[*]}"
+		apt_install "${missing[@]}"
 	fi
 	[ -e "$dir/.ready" ] && return
 	fetch "$LINT_SOURCE"
