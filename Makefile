@@ -4,6 +4,9 @@
 #
 #   make            cross-build every module (fetches Debian's headers once)
 #   make test       boot them in Debian's arm64 kernel under QEMU and run tests/
+#   make test-matrix  'make test' on every kernel of MATRIX, then one table
+#                   of kernel x check
+#   make test-all   everything CI runs (test-matrix)
 #   make demo       boot and walk through the tutorial's commands
 #   make shell      boot and get a shell in the guest
 #   make bench      time 'make test' against a bare boot of the same image
@@ -11,7 +14,11 @@
 #   make clean      leave the tree as cloned
 #
 # Variables (on the command line or in the environment):
-#   KERNEL         a kernel of qemu/kernels/ to build for and boot (6.1)
+#   KERNEL         a kernel of qemu/kernels/ to build for and boot (6.1):
+#                  5.10, 6.1, 6.12 (Debian's) or edge (built from sid's
+#                  linux-source with KASAN, kmemleak, lockdep and UBSAN)
+#   MATRIX         the kernels test-matrix runs (5.10 6.1 6.12 edge)
+#   EDGE_VERSION   the linux-source-<version> of the edge kernel (sid's newest)
 #   KDIR           the kernel tree to build against (default: KERNEL's
 #                  cached Debian headers; e.g. a LubanCat SDK kernel, or
 #                  /lib/modules/$(uname -r)/build on the board)
@@ -21,6 +28,7 @@
 #   TIMEOUT        seconds a guest may run before it counts as hung (120)
 
 KERNEL ?= 6.1
+MATRIX ?= 5.10 6.1 6.12 edge
 KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
 KCACHE := $(KMODLAB_CACHE)/kernels/$(KERNEL)
 KDIR ?= $(KCACHE)/build
@@ -28,10 +36,15 @@ ARCH ?= arm64
 CROSS_COMPILE ?= $(if $(filter aarch64 arm64,$(shell uname -m)),,aarch64-linux-gnu-)
 export KERNEL KMODLAB_CACHE
 
+# The kernel's settings (name=value): make_flags, the make flags its
+# headers need (e.g. another CC than the one they name), apply to them only.
+-include qemu/kernels/$(KERNEL).conf
+
 BUILD := build/$(KERNEL)
 BASE := build/guest-base.cpio.gz
 INITRD := $(BUILD)/initramfs.cpio.gz
-KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
+	 $(if $(filter file,$(origin KDIR)),$(make_flags))
 BOOT = qemu/boot.sh -l $(BUILD)/$@.log
 HOST_TESTS = $(patsubst tests/%,%,$(wildcard tests/host/test-*.sh))
 export KDIR ARCH CROSS_COMPILE
@@ -62,12 +75,33 @@ image: modules setup $(BASE)
 	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/overlay.cpio.gz
 	cat $(BASE) $(BUILD)/overlay.cpio.gz > $(INITRD)
 
-# The host's checks (tests/host/), then the guest's; one verdict for both.
+# The host's checks (tests/host/), then the guest's, then the guest
+# kernel's own reports (KASAN, kmemleak, lockdep, UBSAN, BUG, WARNING)
+# read from the console log: one verdict for all three.
 test: image
 	tests/run.sh $(HOST_TESTS) | tee $(BUILD)/host.log
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests; \
-	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log && \
-	exit $$booted
+	booted=$$?; \
+	awk -f qemu/kernel-log.awk $(BUILD)/$@.log | tee $(BUILD)/kernel-log.log; \
+	awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log \
+		$(BUILD)/kernel-log.log && exit $$booted
+
+# Each kernel in turn, each built afresh with W=1 (a warning fails it):
+# all the output in build/<kernel>/make.log, the results in one table.
+test-matrix:
+	@fail=0; for k in $(MATRIX); do \
+		mkdir -p build/$$k && rm -f build/$$k/*.log; \
+		printf 'test-matrix: %s ... ' $$k; \
+		start=$$(date +%s); \
+		{ env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k setup && \
+		  env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k modules-clean && \
+		  env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k W=1 test; \
+		} > build/$$k/make.log 2>&1 || fail=1; \
+		echo "$$(tail -n 1 build/$$k/make.log) ($$(($$(date +%s) - start)) s)"; \
+	done; \
+	scripts/matrix.sh $(MATRIX) && exit $$fail
+
+test-all: test-matrix
 
 demo: image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=demo
@@ -78,8 +112,12 @@ shell: image
 bench: image
 	scripts/bench.sh $(KCACHE)/vmlinuz $(INITRD)
 
-clean:
+# What Kbuild built here, for KERNEL; the logs in build/ stay.
+modules-clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
+
+clean: modules-clean
 	rm -rf build
 
-.PHONY: all modules setup image test demo shell bench clean
+.PHONY: all modules setup image test test-matrix test-all demo shell bench \
+	modules-clean clean
