@@ -86,15 +86,16 @@ test: image
 	awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log \
 		$(BUILD)/kernel-log.log && exit $$booted
 
-# Each kernel in turn, each built afresh with W=1 (a warning fails it):
-# all the output in build/<kernel>/make.log, the results in one table.
+# Each kernel in turn (fetched or built first if need be, in view), its
+# modules built afresh with W=1 (a warning fails it): the output of each
+# run in build/<kernel>/make.log, the results in one table.
 test-matrix:
 	@fail=0; for k in $(MATRIX); do \
 		mkdir -p build/$$k && rm -f build/$$k/*.log; \
-		printf 'test-matrix: %s ... ' $$k; \
+		env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k setup || fail=1; \
 		start=$$(date +%s); \
-		{ env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k setup && \
-		  env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k modules-clean && \
+		printf 'test-matrix: %s ... ' $$k; \
+		{ env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k modules-clean && \
 		  env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k W=1 test; \
 		} > build/$$k/make.log 2>&1 || fail=1; \
 		echo "$$(tail -n 1 build/$$k/make.log) ($$(($$(date +%s) - start)) s)"; \

@@ -6,7 +6,8 @@
 # build/<kernel>/make.log, the output of the whole run, where a compiler
 # or modpost warning fails the row "build: W=1, no warning".
 # A cell is ok, FAIL, skip, or "-" when that kernel did not report the
-# check. Exits 1 when a cell is FAIL or a kernel has no logs at all.
+# check; the warnings follow the table. Exits 1 when a cell is FAIL or a
+# kernel passed nothing (it did not run).
 #
 # Usage: scripts/matrix.sh KERNEL...   (run from the top of the tree)
 
@@ -46,8 +47,10 @@ function add_row(r) {
 { sub(/\r$/, "") }
 
 is_make {
-	if ($0 ~ /(: warning: |^WARNING: modpost: )/)
+	if ($0 ~ /(: warning: |^WARNING: modpost: )/) {
 		cell["build: W=1, no warning", k] = "FAIL"
+		warnings[++nw] = FILENAME ": " $0
+	}
 	next
 }
 
@@ -100,7 +103,7 @@ END {
 			w = length(rows[i])
 	printf "%-" w "s", "check"
 	for (j = 1; j <= nk; j++)
-		printf "  %-6s", kernels[j]
+		printf j < nk ? "  %-6s" : "  %s", kernels[j]
 	printf "\n"
 	bad = 0
 	for (i = 1; i <= nr; i++) {
@@ -109,17 +112,20 @@ END {
 			c = ((rows[i], kernels[j]) in cell) ? cell[rows[i], kernels[j]] : "-"
 			bad += c == "FAIL"
 			n[c, kernels[j]]++
-			printf "  %-6s", c
+			printf j < nk ? "  %-6s" : "  %s", c
 		}
 		printf "\n"
 	}
 	printf "%-" w "s", "ok/FAIL/skip"
 	for (j = 1; j <= nk; j++) {
 		k = kernels[j]
-		printf "  %-6s", (n["ok", k] + 0) "/" (n["FAIL", k] + 0) "/" (n["skip", k] + 0)
+		printf j < nk ? "  %-6s" : "  %s", \
+			(n["ok", k] + 0) "/" (n["FAIL", k] + 0) "/" (n["skip", k] + 0)
 		if (!n["ok", k])
 			bad++
 	}
 	printf "\n"
+	for (i = 1; i <= nw; i++)
+		print "# " warnings[i]
 	exit bad > 0
 }' "${args[@]}"

@@ -68,18 +68,21 @@ as_root() {
 	fi
 }
 
-installed() {
-	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'
+# missing PKG...: those of PKG that are not installed (one dpkg call).
+missing() {
+	local ok
+
+	ok=$(dpkg-query -W -f='${db:Status-Abbrev}${Package}\n' "$@" \
+		2>/dev/null | sed -n 's/^ii *//p')
+	printf '%s\n' "$@" | grep -vxF -e "${ok:-/}" || true
 }
 
 # install_pkgs [--update] PKG...: apt-get install those not installed yet.
 install_pkgs() {
-	local missing=() update='' p
+	local missing=() update=''
 
 	[ "$1" != --update ] || { update=1; shift; }
-	for p in "$@"; do
-		installed "$p" || missing+=("$p")
-	done
+	mapfile -t missing < <(missing "$@")
 	[ ${#missing[@]} -eq 0 ] && [ -z "$update" ] && return
 	say "installing host packages: ${missing[*]}"
 	as_root apt-get update -q >&2 ||
