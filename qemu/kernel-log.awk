@@ -44,13 +44,16 @@ function text(line) {
 		seen[t] = 1
 		reports++
 		in_report = 1
+		kind = t == $0 ? "kmemleak" : "kernel"
 		n = 0
 		report[++lines] = $0
 		next
 	}
 	if (!in_report)
 		next
-	if (t ~ /kmodlab: / || $0 ~ /^ *(not )?ok [0-9]+ / || n >= max) {
+	# A record of kmemleak's file ends where the kernel's lines resume.
+	if (t ~ /kmodlab: / || $0 ~ /^ *(not )?ok [0-9]+ / || n >= max ||
+	    (kind == "kmemleak" && t != $0)) {
 		in_report = 0
 		next
 	}
