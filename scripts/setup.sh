@@ -141,7 +141,9 @@ apt_update() {
 	touch "$CACHE/apt/$suite/.ready"
 }
 
-apt_cache() { apt-cache "${apt_opts[@]}" "$@" 2>/dev/null; }
+# apt_cache ARG...: apt-cache on the suite's lists; no output (and no
+# failure, which set -e would make silent) for a package it does not know.
+apt_cache() { apt-cache "${apt_opts[@]}" "$@" 2>/dev/null || true; }
 
 # fetch PKG[:ARCH]...: download each .deb once into $debs.
 fetch() {
