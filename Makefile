@@ -82,7 +82,8 @@ test: image
 	tests/run.sh $(HOST_TESTS) | tee $(BUILD)/host.log
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests; \
 	booted=$$?; \
-	awk -f qemu/kernel-log.awk $(BUILD)/$@.log | tee $(BUILD)/kernel-log.log; \
+	awk -v kmemleak=$(kmemleak) -f qemu/kernel-log.awk $(BUILD)/$@.log | \
+		tee $(BUILD)/kernel-log.log; \
 	awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log \
 		$(BUILD)/kernel-log.log && exit $$booted
 

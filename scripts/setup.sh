@@ -385,7 +385,7 @@ suite='' pockets='' image='' source=''
 while IFS='=' read -r name value; do
 	case $name in
 	suite|pockets|image|source) printf -v "$name" '%s' "$value" ;;
-	make_flags|'#'*|'') ;;
+	make_flags|kmemleak|'#'*|'') ;;
 	*) die "$conf: unknown setting '$name'" ;;
 	esac
 done < "$conf"
