@@ -158,12 +158,21 @@ fetch() {
 	done
 	[ ${#todo[@]} -eq 0 ] && return
 	say "downloading ${todo[*]}"
-	(cd "$debs" && apt-get download -q -o APT::Sandbox::User="$(id -un)" \
-		"${apt_opts[@]}" "${todo[@]}") >&2 ||
+	download "${todo[@]}" && return
+	# Lists of our own may name what the mirror no longer has.
+	if ! { [ ${#apt_opts[@]} -gt 0 ] && apt_update &&
+	       download "${todo[@]}"; }; then
 		die "could not download ${todo[*]}: run 'sudo apt-get update' and retry"
+	fi
 }
 
-deb_of() { compgen -G "$debs/${1}_*_${2}.deb" | head -n 1; }
+download() {
+	(cd "$debs" && apt-get download -q -o APT::Sandbox::User="$(id -un)" \
+		"${apt_opts[@]}" "$@") >&2
+}
+
+# deb_of NAME ARCH: the newest .deb of NAME fetched.
+deb_of() { compgen -G "$debs/${1}_*_${2}.deb" | sort -V | tail -n 1; }
 
 # The host's linux-kbuild-<ver> (scripts/ and tools/ of the headers): the
 # host's package when the kernel comes from the host's suite; otherwise
@@ -248,6 +257,19 @@ kernel() {
 	touch "$kcache/.ready"
 }
 
+# edge_version: set pkg and version, the linux-source the edge kernel is
+# built from (EDGE_VERSION's, or the one $source depends on).
+edge_version() {
+	pkg=$pin
+	[ -n "$pkg" ] || pkg=$(apt_cache depends "$source" |
+		sed -n 's/^ *Depends: \(linux-source-[0-9.]*\)$/\1/p' | head -n 1)
+	[ -n "$pkg" ] || return 1
+	version=$(apt_cache show --no-all-versions "$pkg" |
+		  sed -n 's/^Version: //p')
+	[ -n "$version" ] || return 1
+	say "kernel edge is Debian $suite's $pkg $version"
+}
+
 # make_kernel TARGET...: make in the edge kernel's tree and build folder.
 make_kernel() {
 	# Not the flags of a make that runs us (W=1, -j): they are for modules.
@@ -267,24 +289,18 @@ edge() {
 	   cmp -s "$frag" "$kcache/edge.config"; then
 		return
 	fi
-	pkg=$pin
-	[ -n "$pkg" ] || pkg=$(apt_cache depends "$source" |
-		sed -n 's/^ *Depends: \(linux-source-[0-9.]*\)$/\1/p' | head -n 1)
-	version=$(apt_cache show --no-all-versions "$pkg" |
-		  sed -n 's/^Version: //p')
-	if [ -z "$version" ]; then
-		apt_update
-		version=$(apt_cache show --no-all-versions "$pkg" |
-			  sed -n 's/^Version: //p')
-		[ -n "$version" ] || die "Debian $suite has no ${pkg:-$source}"
-	fi
+	edge_version || { apt_update && edge_version; } ||
+		die "Debian $suite has no ${pin:-$source}"
 	dir=$CACHE/kernels/edge-$version
 	src=$dir/src obj=$dir/build
-	say "kernel edge is Debian $suite's $pkg $version"
 
 	if [ ! -e "$src/.unpacked" ]; then
 		fetch "$pkg"
-		say "unpacking $pkg into $src"
+		# What the mirror had, if the lists were out of date.
+		version=$(dpkg-deb -f "$(deb_of "$pkg" all)" Version)
+		dir=$CACHE/kernels/edge-$version
+		src=$dir/src obj=$dir/build
+		say "unpacking $pkg $version into $src"
 		rm -rf "$dir" && mkdir -p "$dir"
 		dpkg-deb --fsys-tarfile "$(deb_of "$pkg" all)" |
 			tar -xO "./usr/src/$pkg.tar.xz" | xz -dc -T0 |
