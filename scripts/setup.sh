@@ -345,7 +345,7 @@ edge() {
 build_edge() {
 	local log=$1/build.log n=0 next=30 line status
 
-	say "building the edge kernel on $(nproc) CPUs (7 min on 2 idle cores, 25 on busy ones); log: $log"
+	say "building the edge kernel on $(nproc) CPUs (10 min on 2 cores, 25 when they are busy); log: $log"
 	SECONDS=0
 	set +o pipefail
 	{ make_kernel -j"$(nproc)" Image modules 2>&1; echo "exit $?"; } |
