@@ -7,6 +7,9 @@
 #   make koinfo     only tools/koinfo/koinfo, the .ko inspector (host tool)
 #   make test       boot them in Debian's arm64 kernel under QEMU and run tests/
 #   make fixtures   build the tests' failure fixtures (tests/fixtures/; make test does)
+#   make test-matrix  'make test' on every kernel of MATRIX, then one table
+#                   of kernel x check
+#   make test-all   everything CI runs (scripts/test-all.sh), one closing line
 #   make demo       boot and walk through the tutorial's commands
 #   make shell      boot and get a shell in the guest
 #   make trace M=helloworld
@@ -29,7 +32,11 @@
 #   make dkms-install  on the board: DKMS builds and installs them (root)
 #
 # Variables (on the command line or in the environment):
-#   KERNEL         a kernel of qemu/kernels/ to build for and boot (6.1)
+#   KERNEL         a kernel of qemu/kernels/ to build for and boot (6.1):
+#                  5.10, 6.1, 6.12 (Debian's) or edge (built from sid's
+#                  linux-source with KASAN, kmemleak, lockdep and UBSAN)
+#   MATRIX         the kernels test-matrix runs (5.10 6.1 6.12 edge)
+#   EDGE_VERSION   the linux-source-<version> of the edge kernel (sid's newest)
 #   KDIR           the kernel tree to build against (default: KERNEL's
 #                  cached Debian headers; e.g. a LubanCat SDK kernel, or
 #                  /lib/modules/$(uname -r)/build on the board)
@@ -49,6 +56,7 @@
 
 KERNEL ?= 6.1
 M ?= helloworld
+MATRIX ?= 5.10 6.1 6.12 edge
 KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
 KCACHE := $(KMODLAB_CACHE)/kernels/$(KERNEL)
 KDIR ?= $(KCACHE)/build
@@ -56,10 +64,15 @@ ARCH ?= arm64
 CROSS_COMPILE ?= $(if $(filter aarch64 arm64,$(shell uname -m)),,aarch64-linux-gnu-)
 export KERNEL KMODLAB_CACHE
 
+# The kernel's settings (name=value): make_flags, the make flags its
+# headers need (e.g. another CC than the one they name), apply to them only.
+-include qemu/kernels/$(KERNEL).conf
+
 BUILD := build/$(KERNEL)
 BASE := build/guest-base.cpio
 INITRD := $(BUILD)/initramfs.cpio
-KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
+	 $(if $(filter file,$(origin KDIR)),$(make_flags))
 
 # Kbuild alone knows what to rebuild, but takes a second to find that
 # nothing changed. The guest targets skip it while no source and no build
@@ -186,18 +199,39 @@ image: $(STAMP) fixtures koinfo setup $(BASE)
 	cat $(BASE) $(BUILD)/overlay.cpio > $(INITRD)
 
 # The host's checks (tests/host/) run while the guest boots and runs its
-# own; one verdict for both.
+# own; then the guest kernel's own reports (KASAN, kmemleak, lockdep, UBSAN,
+# BUG, WARNING) are read from the console log: one verdict for all three.
+KERNEL_LOG = awk -v kmemleak=$(kmemleak) -f qemu/kernel-log.awk $(BUILD)/$@.log | \
+	tee $(BUILD)/$(subst test,kernel,$@)-log.log
 test: image koinfo
 	@tests/run.sh $(HOST_TESTS) > $(BUILD)/host.log 2>&1 & \
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests $(TEST_CMDLINE); \
 	booted=$$?; \
-	wait; cat $(BUILD)/host.log; \
-	awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log && exit $$booted
+	wait; cat $(BUILD)/host.log; $(KERNEL_LOG); \
+	awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log \
+		$(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
 
 # Other ways to build: separately (KBUILD_EXTRA_SYMBOLS), modpost's refusals.
 test-builds: $(STAMP)
 	tests/run.sh $(BUILD_TESTS) | tee $(BUILD)/builds.log
 	@awk -f qemu/verdict.awk $(BUILD)/builds.log
+
+# Each kernel in turn (fetched or built first if need be, in view), its
+# modules built afresh with W=1 (a warning fails it): the output of each
+# run in build/<kernel>/make.log, the results in one table.
+test-matrix:
+	@fail=0; for k in $(MATRIX); do \
+		mkdir -p build/$$k && rm -f build/$$k/*.log; \
+		env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k setup || fail=1; \
+		start=$$(date +%s); \
+		printf 'test-matrix: %s ... ' $$k; \
+		{ env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k modules-clean && \
+		  env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k W=1 test; \
+		} > build/$$k/make.log 2>&1 || fail=1; \
+		echo "$$(tail -n 1 build/$$k/make.log) ($$(($$(date +%s) - start)) s)"; \
+	done; \
+	scripts/matrix.sh $(MATRIX) && exit $$fail
+
 
 demo: image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=demo
@@ -207,7 +241,8 @@ demo: image
 # boot of their own: they load every module again (tests/loader/).
 test-loader: image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=loader; \
-	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/$@.log && exit $$booted
+	booted=$$?; $(KERNEL_LOG); \
+	awk -f qemu/verdict.awk $(BUILD)/$@.log $(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
 
 trace: image
 	$(BOOT) -q $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=trace kmodlab_trace=$(M)
@@ -318,15 +353,18 @@ dkms-check: modules
 dkms-install:
 	scripts/dkms.sh install
 
-clean:
+# What Kbuild built here, for KERNEL; the logs in build/ stay.
+modules-clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
+
+clean: modules-clean
 	$(MAKE) -C tools/koinfo clean
 	rm -rf build tests/fixtures/*/Module.symvers
 
 FORCE:
 
 .PHONY: all modules setup koinfo fixtures image test test-all test-builds \
-	test-loader \
+	test-loader test-matrix modules-clean \
 	demo trace shell skels lab test-labs bench stress lint clean deploy \
 	test-board setup-board board-image board-qemu board-qemu-stop \
 	test-board-qemu install test-install dkms-check dkms-install FORCE

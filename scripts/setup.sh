@@ -3,11 +3,13 @@
 #
 # Prepare this machine to cross-build kmodlab for arm64 and test it in QEMU.
 #
-# 1. Installs the host packages (cross gcc, QEMU, kmod, cpio, the kernel's
-#    host linux-kbuild; gcc, pkg-config, libkmod-dev and libelf-dev for
-#    tools/koinfo) and enables the arm64 architecture in dpkg.
-# 2. Fetches Debian's arm64 kernel image and headers for $KERNEL into the
-#    cache and makes the headers usable from there (see fix_headers).
+# 1. Installs the host packages (cross gcc, QEMU, kmod, cpio; gcc,
+#    pkg-config, libkmod-dev and libelf-dev for tools/koinfo) and enables
+#    the arm64 architecture in dpkg.
+# 2. Fetches the kernel $KERNEL names (qemu/kernels/$KERNEL.conf) into the
+#    cache: Debian's arm64 image and headers, made usable from there with
+#    the host's linux-kbuild of the same suite (see kernel); or, for the
+#    edge kernel, Debian's newest linux-source, built once (see edge).
 # 3. Fetches the guest's user space: busybox-static and kmod for arm64 with
 #    the shared libraries kmod needs.
 # 4. With --lint, also the tools scripts/lint.sh runs (sparse, cppcheck,
@@ -17,14 +19,22 @@
 #    board's ssh server (dropbear, and OpenSSH's sftp-server for scp) with
 #    its libraries, for 'make test-board-qemu' and 'make dkms-check'.
 #
+# A kernel of another Debian suite than the host's is fetched through apt
+# lists of its own under the cache: the host's apt sources stay as they are.
 # Each step is skipped when its result is already there, so a second run
-# downloads nothing. Works as root or through sudo.
+# downloads nothing and takes well under a second. Works as root or
+# through sudo.
 #
 # Variables a user may override:
 #   KERNEL         a kernel of qemu/kernels/ (default: 6.1)
 #   KMODLAB_CACHE  the cache (default: ${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab)
 #   LINT_SOURCE    the kernel source package checkpatch.pl comes from
 #                  (default: linux-source-6.1)
+#   EDGE_VERSION   the linux-source-<version> the edge kernel is built from
+#                  (default: the one sid's linux-source names; once built,
+#                  the cached one is kept until another version is asked for)
+#   DEBIAN_MIRROR  (http://deb.debian.org/debian) and DEBIAN_SECURITY
+#                  (http://deb.debian.org/debian-security), for other suites
 #
 # Usage: scripts/setup.sh [--board] [--lint] [--print-kdir]
 #   --board        also what the board targets need (step 5)
@@ -35,10 +45,17 @@ set -euo pipefail
 
 KERNEL=${KERNEL:-6.1}
 CACHE=${KMODLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab}
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+DEBIAN_SECURITY=${DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
 top=$(cd "$(dirname "$0")/.." && pwd)
 conf=$top/qemu/kernels/$KERNEL.conf
 kcache=$CACHE/kernels/$KERNEL
 debs=$CACHE/debs
+if [ "$(uname -m)" = aarch64 ]; then
+	cross=${CROSS_COMPILE-}
+else
+	cross=${CROSS_COMPILE-aarch64-linux-gnu-}
+fi
 
 # The guest's user space: kmod's libraries are found by walking its
 # DT_NEEDED entries when the image is built (qemu/mkinitramfs.sh).
@@ -72,42 +89,85 @@ as_root() {
 	fi
 }
 
-installed() {
-	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'
+# missing PKG...: those of PKG that are not installed (one dpkg call).
+missing() {
+	local ok
+
+	ok=$(dpkg-query -W -f='${db:Status-Abbrev}${Package}\n' "$@" \
+		2>/dev/null | sed -n 's/^ii *//p')
+	printf '%s\n' "$@" | grep -vxF -e "${ok:-/}" || true
+}
+
+# install_pkgs [--update] PKG...: apt-get install those not installed yet.
+install_pkgs() {
+	local missing=() update=''
+
+	[ "$1" != --update ] || { update=1; shift; }
+	mapfile -t missing < <(missing "$@")
+	[ ${#missing[@]} -eq 0 ] && [ -z "$update" ] && return
+	say "installing host packages: ${missing[*]}"
+	as_root apt-get update -q >&2 ||
+		die "apt-get update failed: check the apt sources"
+	[ ${#missing[@]} -eq 0 ] && return
+	# QEMU's recommends pull a whole desktop stack: leave them out.
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}" >&2 ||
+		die "could not install ${missing[*]}"
 }
 
 host_packages() {
 	# gcc, pkg-config, libkmod-dev, libelf-dev: tools/koinfo, a host tool.
-	local want=(make cpio gzip kmod binutils qemu-system-arm "$kbuild"
-		    gcc pkg-config libkmod-dev libelf-dev)
-	local missing=() p
+	local want=(make cpio gzip xz-utils kmod binutils qemu-system-arm
+		    gcc pkg-config libkmod-dev libelf-dev) update=
 
+	[ "$(uname -m)" = aarch64 ] || want+=(gcc-aarch64-linux-gnu)
 	# The board's tools: ssh and scp, and DKMS for 'make dkms-check'.
 	[ -z "$board" ] || want+=(openssh-client dkms)
-	[ "$(uname -m)" = aarch64 ] || want+=(gcc-aarch64-linux-gnu)
-	for p in "${want[@]}"; do
-		installed "$p" || missing+=("$p")
-	done
+	# What building a kernel needs beyond building modules: the host's
+	# compiler for its tools, Kconfig's parser generators, bc. Without
+	# module signing and BTF (qemu/edge.config), neither libssl-dev nor
+	# libelf-dev.
+	[ -z "$source" ] || want+=(libc6-dev bc bison flex)
 	if ! dpkg --print-foreign-architectures | grep -qx arm64 &&
 	   [ "$(dpkg --print-architecture)" != arm64 ]; then
 		say "enabling the arm64 architecture in dpkg"
 		as_root dpkg --add-architecture arm64
-		missing+=(apt-update)
+		update=--update
 	fi
-	[ ${#missing[@]} -eq 0 ] && return
-	say "installing host packages: ${missing[*]/apt-update/}"
-	apt_install "${want[@]}"
+	install_pkgs $update "${want[@]}"
 }
 
-# apt_install PKG...: with fresh lists. QEMU's recommends pull a whole
-# desktop stack: leave all recommends out.
-apt_install() {
-	as_root apt-get update -q ||
-		die "apt-get update failed: check the apt sources"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-		--no-install-recommends "$@" ||
-		die "could not install $*"
+# The host's own suite uses the host's apt lists. Another suite gets lists
+# of its own in $CACHE/apt/<suite>, for arm64 and the host's architecture
+# (as dpkg has them), which every apt call below reads through $apt_opts.
+apt_opts=()
+private_lists() {
+	local dir=$CACHE/apt/$suite p
+
+	apt_opts=(-o "Dir::Etc::SourceList=$dir/sources.list"
+		  -o Dir::Etc::SourceParts=- -o "Dir::State::Lists=$dir/lists"
+		  -o "Dir::Cache=$dir/cache" -o Acquire::Languages=none)
+	[ -e "$dir/.ready" ] && return
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	for p in $pockets; do
+		case $p in
+		*-security) echo "deb $DEBIAN_SECURITY $p main" ;;
+		*) echo "deb $DEBIAN_MIRROR $p main" ;;
+		esac
+	done > "$dir/sources.list"
+	apt_update
 }
+
+apt_update() {
+	say "reading Debian $suite's package lists into $CACHE/apt/$suite"
+	apt-get update -q -o APT::Sandbox::User="$(id -un)" "${apt_opts[@]}" \
+		>&2 || die "apt-get update for $suite failed"
+	touch "$CACHE/apt/$suite/.ready"
+}
+
+# apt_cache ARG...: apt-cache on the suite's lists; no output (and no
+# failure, which set -e would make silent) for a package it does not know.
+apt_cache() { apt-cache "${apt_opts[@]}" "$@" 2>/dev/null || true; }
 
 # fetch PKG[:ARCH]...: download each .deb once into $debs.
 fetch() {
@@ -122,42 +182,76 @@ fetch() {
 	done
 	[ ${#todo[@]} -eq 0 ] && return
 	say "downloading ${todo[*]}"
-	(cd "$debs" && apt-get download -q -o APT::Sandbox::User=root \
-		"${todo[@]}") >&2 ||
+	download "${todo[@]}" && return
+	# Lists of our own may name what the mirror no longer has.
+	if ! { [ ${#apt_opts[@]} -gt 0 ] && apt_update &&
+	       download "${todo[@]}"; }; then
 		die "could not download ${todo[*]}: run 'sudo apt-get update' and retry"
+	fi
 }
 
-deb_of() { compgen -G "$debs/${1}_*_${2}.deb" | head -n 1; }
+download() {
+	(cd "$debs" && apt-get download -q -o APT::Sandbox::User="$(id -un)" \
+		"${apt_opts[@]}" "$@") >&2
+}
+
+# deb_of NAME ARCH: the newest .deb of NAME fetched.
+deb_of() { compgen -G "$debs/${1}_*_${2}.deb" | sort -V | tail -n 1; }
+
+# The host's linux-kbuild-<ver> (scripts/ and tools/ of the headers): the
+# host's package when the kernel comes from the host's suite; otherwise
+# the other suite's package, unpacked into the cache and not installed,
+# since it may depend on libraries the host's suite does not have
+# (bullseye's wants libssl1.1; the build scripts we use do not need it).
+# Sets kbuild_dir, the folder the headers' links must point to.
+host_kbuild() {
+	local kbuild=$1 dir=$CACHE/kbuild/$1 arch
+
+	if [ ${#apt_opts[@]} -eq 0 ]; then
+		install_pkgs "$kbuild"
+		kbuild_dir=/usr/lib/$kbuild
+		return
+	fi
+	if [ ! -d "$dir/usr/lib/$kbuild" ]; then
+		arch=$(dpkg --print-architecture)
+		fetch "$kbuild:$arch"
+		rm -rf "$dir" && mkdir -p "$dir"
+		dpkg-deb -x "$(deb_of "$kbuild" "$arch")" "$dir"
+	fi
+	kbuild_dir=$dir/usr/lib/$kbuild
+}
 
 # Debian's headers expect to live in /usr/src next to /usr/lib/linux-kbuild:
 # the arch tree includes the common tree by an absolute path, and both
 # trees' scripts/ and tools/ are relative links into the kbuild package.
 fix_headers() {
-	local arch=$1 common=$2 dir link
+	local arch=$1 common=$2 kbuild=$3 dir link
 
 	sed -i "s|^include /usr/src/.*-common/Makefile|include $common/Makefile|" \
 		"$arch/Makefile"
 	for dir in "$arch" "$common"; do
 		for link in scripts tools; do
-			ln -sfn "/usr/lib/$kbuild/$link" "$dir/$link"
+			ln -sfn "$kbuild/$link" "$dir/$link"
 		done
 	done
 	[ -x "$arch/scripts/basic/fixdep" ] ||
 		die "$kbuild has no scripts/basic/fixdep: reinstall it"
 }
 
+# A kernel Debian builds: its image, headers and the host's kbuild.
 kernel() {
-	local release tmp
+	local release tmp kbuild kbuild_dir
 
-	[ -e "$kcache/.ready" ] && return
-	release=$(apt-cache depends "$image:arm64" 2>/dev/null |
+	[ -e "$kcache/.ready" ] && [ -x "$kcache/build/scripts/basic/fixdep" ] &&
+		return
+	release=$(apt_cache depends "$image:arm64" |
 		  sed -n 's/^ *Depends: linux-image-\(.*\):arm64$/\1/p' | head -n 1)
 	[ -n "$release" ] || release=${image#linux-image-}
 	case $release in
 	[0-9]*-arm64) ;;
 	*) die "cannot tell which kernel '$image' names: run 'sudo apt-get update'" ;;
 	esac
-	say "kernel $KERNEL is Debian's $release"
+	say "kernel $KERNEL is Debian $suite's $release"
 	fetch "linux-image-$release:arm64" "linux-headers-$release:arm64" \
 	      "linux-headers-${release%-arm64}-common"
 
@@ -173,10 +267,130 @@ kernel() {
 	mv "$tmp/usr/src/linux-headers-${release%-arm64}-common" "$kcache/common"
 	rm -rf "$tmp"
 	rm -f "$kcache/modules/build" "$kcache/modules/source"
-	fix_headers "$kcache/build" "$kcache/common"
+	# The package's links name the kbuild it needs: ../../lib/<kbuild>/scripts
+	kbuild=$(readlink "$kcache/build/scripts")
+	kbuild=${kbuild%/scripts}
+	kbuild=${kbuild##*/}
+	case $kbuild in
+	linux-kbuild-*) ;;
+	*) die "cannot tell which linux-kbuild $release wants" ;;
+	esac
+	host_kbuild "$kbuild"
+	fix_headers "$kcache/build" "$kcache/common" "$kbuild_dir"
 	echo "$release" > "$kcache/release"
 	touch "$kcache/.ready"
 }
+
+# edge_version: set pkg and version, the linux-source the edge kernel is
+# built from (EDGE_VERSION's, or the one $source depends on).
+edge_version() {
+	pkg=$pin
+	[ -n "$pkg" ] || pkg=$(apt_cache depends "$source" |
+		sed -n 's/^ *Depends: \(linux-source-[0-9.]*\)$/\1/p' | head -n 1)
+	[ -n "$pkg" ] || return 1
+	version=$(apt_cache show --no-all-versions "$pkg" |
+		  sed -n 's/^Version: //p')
+	[ -n "$version" ] || return 1
+	say "kernel edge is Debian $suite's $pkg $version"
+}
+
+# make_kernel TARGET...: make in the edge kernel's tree and build folder.
+make_kernel() {
+	# Not the flags of a make that runs us (W=1, -j): they are for modules.
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$src" O="$obj" ARCH=arm64 CROSS_COMPILE="$cross" "$@"
+}
+
+# The edge kernel: the newest linux-source Debian ships (sid), configured
+# from allnoconfig with qemu/edge.config and built once per source version
+# into $CACHE/kernels/edge-<version>/ ($CACHE/kernels/edge points to it).
+# A changed qemu/edge.config rebuilds the same tree incrementally.
+edge() {
+	local pin=${EDGE_VERSION:+linux-source-$EDGE_VERSION} pkg version dir
+	local frag=$top/qemu/edge.config
+
+	if [ -e "$kcache/.ready" ] &&
+	   { [ -z "$pin" ] || [ "$(cat "$kcache/source")" = "$pin" ]; } &&
+	   cmp -s "$frag" "$kcache/edge.config"; then
+		return
+	fi
+	edge_version || { apt_update && edge_version; } ||
+		die "Debian $suite has no ${pin:-$source}"
+	dir=$CACHE/kernels/edge-$version
+	src=$dir/src obj=$dir/build
+
+	if [ ! -e "$src/.unpacked" ]; then
+		fetch "$pkg"
+		# What the mirror had, if the lists were out of date.
+		version=$(dpkg-deb -f "$(deb_of "$pkg" all)" Version)
+		dir=$CACHE/kernels/edge-$version
+		src=$dir/src obj=$dir/build
+		say "unpacking $pkg $version into $src"
+		rm -rf "$dir" && mkdir -p "$dir"
+		dpkg-deb --fsys-tarfile "$(deb_of "$pkg" all)" |
+			tar -xO "./usr/src/$pkg.tar.xz" | xz -dc -T0 |
+			tar -x -C "$dir"
+		mv "$dir/$pkg" "$src"
+		touch "$src/.unpacked"
+	fi
+	if ! cmp -s "$frag" "$dir/edge.config"; then
+		rm -f "$dir/.ready"
+		make_kernel -s KCONFIG_ALLCONFIG="$frag" allnoconfig >&2 ||
+			die "allnoconfig with $frag failed"
+		# A line Kconfig could not honour (a dependency missing) would
+		# silently weaken the guest; a symbol this version does not
+		# have at all (an older EDGE_VERSION) is only worth a word.
+		grep '^CONFIG_' "$frag" | while read -r line; do
+			grep -qx "$line" "$obj/.config" && continue
+			grep -q "^# ${line%%=*} is not set\$" "$obj/.config" ||
+			grep -q "^${line%%=*}=" "$obj/.config" ||
+				{ say "$pkg has no ${line%%=*}"; continue; }
+			die "$frag: '$line' did not make it into $obj/.config"
+		done
+		cp "$frag" "$dir/edge.config"
+	fi
+	if [ ! -e "$dir/.ready" ]; then
+		build_edge "$dir"
+		ln -sfn build/arch/arm64/boot/Image "$dir/vmlinuz"
+		mkdir -p "$dir/modules"
+		for f in modules.builtin modules.builtin.modinfo modules.order; do
+			cp "$obj/$f" "$dir/modules/" 2>/dev/null ||
+				: > "$dir/modules/$f"
+		done
+		make_kernel -s --no-print-directory kernelrelease > "$dir/release"
+		echo "$pkg" > "$dir/source"
+		touch "$dir/.ready"
+	fi
+	ln -sfn "edge-$version" "$kcache"
+}
+
+# build_edge DIR: Image and modules (so that Module.symvers is there for
+# out-of-tree builds), the full log in DIR/build.log and a line of
+# progress every 30 s on the terminal.
+build_edge() {
+	local log=$1/build.log n=0 next=30 line status
+
+	say "building the edge kernel on $(nproc) CPUs (10 min on 2 cores, 25 when they are busy); log: $log"
+	SECONDS=0
+	set +o pipefail
+	{ make_kernel -j"$(nproc)" Image modules 2>&1; echo "exit $?"; } |
+	tee "$log" | while IFS= read -r line; do
+		case $line in
+		"  CC "*|"  AS "*) n=$((n + 1)) ;;
+		esac
+		if [ "$SECONDS" -ge "$next" ]; then
+			say "edge: $((SECONDS / 60))m$((SECONDS % 60))s, $n files compiled, at ${line#  }"
+			next=$((next + 30))
+		fi
+	done
+	set -o pipefail
+	status=$(tail -n 1 "$log")
+	if [ "$status" != "exit 0" ]; then
+		grep -E -m 20 'error|Error' "$log" >&2
+		die "the edge kernel did not build ($status): see $log"
+	fi
+	say "edge kernel built in $((SECONDS / 60))m$((SECONDS % 60))s"
+}
+
 
 # guest DIR PKG...: unpack the arm64 packages into $CACHE/DIR/root, once.
 guest() {
@@ -188,6 +402,7 @@ guest() {
 		set -- "$@" "$p:arm64"
 		shift
 	done
+	apt_opts=()	# the guest's user space comes from the host's suite
 	fetch "$@"
 	say "unpacking the guest's packages into $g"
 	rm -rf "$g" && mkdir -p "$g"
@@ -201,15 +416,10 @@ guest() {
 # checkpatch.pl and its data, from the kernel source package: a 140 MB
 # download, of which three files are kept ($CACHE/lint/$LINT_SOURCE).
 lint_tools() {
-	local dir=$CACHE/lint/$LINT_SOURCE missing=() members=() p tmp
+	local dir=$CACHE/lint/$LINT_SOURCE members=() p tmp
 
-	for p in $LINT_PKGS; do
-		installed "$p" || missing+=("$p")
-	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		say "installing the lint tools: ${missing[*]}"
-		apt_install "${missing[@]}"
-	fi
+	# shellcheck disable=SC2086 # a list of package names
+	install_pkgs $LINT_PKGS
 	[ -e "$dir/.ready" ] && return
 	fetch "$LINT_SOURCE"
 	say "extracting checkpatch.pl from $LINT_SOURCE (about 10 s)"
@@ -245,14 +455,31 @@ if [ ! -r "$conf" ]; then
 	known=$(cd "$top/qemu/kernels" && printf '%s ' *.conf)
 	die "no kernel '$KERNEL' (qemu/kernels/ has: ${known//.conf/})"
 fi
-suite='' image='' kbuild=''
-# shellcheck source=/dev/null # data: name=value lines
-. "$conf"
-: "${suite:?$conf names no suite}" "${image:?$conf names no image}"
-: "${kbuild:?$conf names no kbuild}"
+# The .conf is read by make too: name=value lines, values unquoted.
+suite='' pockets='' image='' source=''
+while IFS='=' read -r name value; do
+	case $name in
+	suite|pockets|image|source) printf -v "$name" '%s' "$value" ;;
+	make_flags|kmemleak|'#'*|'') ;;
+	*) die "$conf: unknown setting '$name'" ;;
+	esac
+done < "$conf"
+: "${suite:?$conf names no suite}"
+[ -n "$image$source" ] || die "$conf names neither an image nor a source"
+[ -n "$pockets" ] || case $suite in
+	sid|unstable) pockets=$suite ;;
+	*) pockets="$suite $suite-updates $suite-security" ;;
+	esac
 
 host_packages
-kernel
+# shellcheck source=/dev/null
+[ "$suite" = "$(. /etc/os-release && echo "${VERSION_CODENAME-}")" ] ||
+	private_lists
+if [ -n "$source" ]; then
+	edge
+else
+	kernel
+fi
 # shellcheck disable=SC2086 # lists of package names
 guest guest $GUEST_PKGS
 # shellcheck disable=SC2086

@@ -2,21 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Everything CI runs, in one go, for a person too: static analysis, the
-# suite on each kernel of KERNELS, the loader checks (koinfo's predictions,
+# suite on each kernel of MATRIX (make test-matrix: its modules rebuilt with
+# W=1, a table of kernel x check), then on the default kernel the loader checks (koinfo's predictions,
 # the trace), the build variants, the labs, the QEMU
 # board, make install and DKMS. A failing step does not stop the others;
 # the last line counts every check of every step ("N passed, N failed").
 #
 # Usage: scripts/test-all.sh     (from the Makefile: 'make test-all')
-# Variables: KERNELS (default: the kernels of qemu/kernels/ whose headers
-#            can be had here: 6.1), MAKE
+# Variables: MATRIX (default: 5.10 6.1 6.12 edge), MAKE
 
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 make=("${MAKE:-make}" --no-print-directory)
-KERNELS=${KERNELS:-6.1}
+MATRIX=${MATRIX:-5.10 6.1 6.12 edge}
 out=build/all
 rm -rf "$out" && mkdir -p "$out"
 logs=()
@@ -52,10 +52,10 @@ ktap() {
 
 step lint "${make[@]}" lint
 
-for k in $KERNELS; do
-	rm -f "build/$k/host.log" "build/$k/test.log"
-	step "test-$k" "${make[@]}" test KERNEL="$k"
-	ktap "test-$k" "build/$k/host.log" "build/$k/test.log"
+step test-matrix "${make[@]}" test-matrix MATRIX="$MATRIX"
+for k in $MATRIX; do
+	ktap "test-$k" "build/$k/host.log" "build/$k/test.log" \
+		"build/$k/kernel-log.log"
 done
 
 rm -f build/6.1/builds.log build/labs.log build/6.1/board.log \
