@@ -77,7 +77,9 @@ KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPI
 # Kbuild alone knows what to rebuild, but takes a second to find that
 # nothing changed. The guest targets skip it while no source and no build
 # variable changed since the last build; 'make' always runs it.
-STAMP := $(BUILD)/modules.stamp
+# One stamp for the tree, not one per kernel: Kbuild's output is in the
+# tree, so building for another KDIR makes every other stamp stale.
+STAMP := build/modules.stamp
 BUILD_ID := $(KDIR) $(ARCH) $(CROSS_COMPILE) $(W) $(C) $(KCFLAGS)
 SOURCES := Kbuild $(wildcard */Kbuild */*.[ch])
 BOOT = qemu/boot.sh -l $(BUILD)/$@.log
@@ -114,7 +116,7 @@ modules $(STAMP): setup
 endif
 modules $(STAMP):
 	+$(KBUILD) modules
-	@mkdir -p $(BUILD) && echo '$(BUILD_ID)' > $(STAMP)
+	@mkdir -p $(dir $(STAMP)) && echo '$(BUILD_ID)' > $(STAMP)
 
 ifneq ($(file <$(STAMP)),$(BUILD_ID))
 $(STAMP): FORCE
@@ -143,7 +145,8 @@ FIXTURES := $(BUILD)/fixtures
 FIXTURE_KOS := $(addprefix $(FIXTURES)/fixture_,$(addsuffix .ko,\
 	vermagic changed_api no_import nongpl))
 FIXTURE_BUILD = $(MAKE) -C $(KDIR) M=$(CURDIR)/$(<D) ARCH=$(ARCH) \
-	CROSS_COMPILE=$(CROSS_COMPILE) modules
+	CROSS_COMPILE=$(CROSS_COMPILE) \
+	$(if $(filter file,$(origin KDIR)),$(make_flags)) modules
 
 fixtures: $(FIXTURE_KOS)
 
