@@ -201,14 +201,15 @@ struct kdir *kdir_open(const char *path, char *err, size_t errlen)
 		kdir_close(k);
 		return NULL;
 	}
-	if (config(k, "CONFIG_ARM64"))
+	if (config(k, "CONFIG_ARM64")) {
 		k->target = (struct target){ EM_AARCH64, "aarch64" };
-	else if (config(k, "CONFIG_X86_64"))
+	} else if (config(k, "CONFIG_X86_64")) {
 		k->target = (struct target){ EM_X86_64, "x86_64" };
-	else if (config(k, "CONFIG_RISCV"))
+	} else if (config(k, "CONFIG_RISCV")) {
 		k->target = (struct target){ EM_RISCV, "riscv" };
-	else {
-		snprintf(err, errlen, "%s: an architecture koinfo does not know (arm64, x86_64, riscv)", path);
+	} else {
+		snprintf(err, errlen,
+			 "%s: an architecture koinfo does not know (arm64, x86_64, riscv)", path);
 		kdir_close(k);
 		return NULL;
 	}
@@ -397,7 +398,8 @@ static void resolve(struct run *r, const struct kdir *k, const struct ko_sym *u,
 			say(r, 0, "%s: exported GPL-only by %s; this module's license is not GPL-compatible",
 			    u->name, any->owner);
 		else
-			say(r, 0, "%s: exported by nothing in %s or the files given", u->name, k->path);
+			say(r, 0, "%s: exported by nothing in %s or the files given",
+			    u->name, k->path);
 		say(r, 1, "%s: Unknown symbol %s (err %d)", r->name, u->name, -ENOENT);
 		refuse(r, ENOENT, "%s: Unknown symbol %s (err %d)", r->name, u->name, -ENOENT);
 		return;
@@ -456,20 +458,24 @@ static void predict_one(struct run *r, const struct kdir *k)
 	/* check_modinfo() */
 	if (!ko->vermagic) {
 		if (!force_load(r, k, "bad vermagic")) {
-			refuse(r, ENOEXEC, "%s: no vermagic: refused without MODULE_FORCE_LOAD", r->name);
+			refuse(r, ENOEXEC, "%s: no vermagic: refused without MODULE_FORCE_LOAD",
+			       r->name);
 			return;
 		}
 	} else if (!k->vermagic[0]) {
 		say(r, 0, "vermagic: not checked (koinfo composes it for arm64 only)");
 	} else if (!same_magic(ko->vermagic, k->vermagic, !!ko->versions)) {
-		say(r, 1, "%s: version magic '%s' should be '%s'", r->name, ko->vermagic, k->vermagic);
+		say(r, 1, "%s: version magic '%s' should be '%s'", r->name,
+		    ko->vermagic, k->vermagic);
 		refuse(r, ENOEXEC, "%s: version magic '%s' should be '%s'", r->name,
 		       ko->vermagic, k->vermagic);
 		return;
 	}
 	if (ko->vermagic && k->vermagic[0]) {
-		say(r, 0, "vermagic: '%s' %s", ko->vermagic, ko->versions && strcmp(ko->vermagic, k->vermagic) ?
-		    "matches after the release, which is ignored since the module has CRCs" : "matches");
+		say(r, 0, "vermagic: '%s' %s", ko->vermagic,
+		    ko->versions && strcmp(ko->vermagic, k->vermagic) ?
+		    "matches after the release, which is ignored since the module has CRCs" :
+		    "matches");
 	}
 	if (!ko->intree) {
 		say(r, 1, "%s: loading out-of-tree module taints kernel.", r->name);

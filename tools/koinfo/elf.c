@@ -231,7 +231,7 @@ static int validity_check(struct ko *ko, const struct target *t)
 			if (sh.sh_link == SHN_UNDEF || sh.sh_link >= eh->e_shnum)
 				return ko_fail(ko, "Invalid ELF sh_link!=SHN_UNDEF(%d) or (sh_link(%d) >= hdr->e_shnum(%d)",
 					       sh.sh_link, sh.sh_link, eh->e_shnum);
-			/* fall through */
+			__attribute__((__fallthrough__));
 		default:
 			if (sh.sh_offset + sh.sh_size < sh.sh_offset ||
 			    sh.sh_offset + sh.sh_size > ko->len)
@@ -346,8 +346,9 @@ static void layout_sections(struct ko *ko)
 			s->group = masks[m].group;
 			size = s->part == PART_INIT ? &ko->size_init[m] : &ko->size_core[m];
 			align = s->sh.sh_addralign ? s->sh.sh_addralign : 1;
+			/* not a power of two: the kernel's ALIGN() is wrong too */
 			if (align & (align - 1) || align > 1UL << 30)
-				align = 1;	/* not a power of two: the kernel's ALIGN() is wrong too */
+				align = 1;
 			*size = (*size + align - 1) & ~(align - 1);
 			/* SHT_NOBITS (.bss) takes memory too: sh_size counts. */
 			*size += s->sh.sh_size > 1UL << 40 ? 1UL << 40 : s->sh.sh_size;

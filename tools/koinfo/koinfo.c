@@ -23,7 +23,7 @@
 /* The suite builds for arm64; --against takes the machine from KDIR. */
 static const struct target arm64 = { EM_AARCH64, "aarch64" };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fputs("usage: koinfo [--json] [--against KDIR] FILE.ko...\n"
 	      "  --against KDIR  predict the load into the kernel built in KDIR\n"
@@ -72,15 +72,15 @@ int main(int argc, char **argv)
 			json = 1;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return 2;
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
 	if (elf_version(EV_CURRENT) == EV_NONE) {

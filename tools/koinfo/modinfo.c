@@ -73,21 +73,21 @@ static int read_info(struct ko *ko)
 		}
 		ko->info_keys[ko->ninfo] = xstrdup(k);
 		ko->info_vals[ko->ninfo++] = xstrdup(v);
-		if (!strcmp(k, "license"))
+		if (!strcmp(k, "license")) {
 			set_once(&ko->license, v);
-		else if (!strcmp(k, "vermagic"))
+		} else if (!strcmp(k, "vermagic")) {
 			set_once(&ko->vermagic, v);
-		else if (!strcmp(k, "name"))
+		} else if (!strcmp(k, "name")) {
 			set_once(&ko->name, v);
-		else if (!strcmp(k, "depends"))
+		} else if (!strcmp(k, "depends")) {
 			set_once(&ko->depends, v);
-		else if (!strcmp(k, "version"))
+		} else if (!strcmp(k, "version")) {
 			set_once(&ko->version, v);
-		else if (!strcmp(k, "srcversion"))
+		} else if (!strcmp(k, "srcversion")) {
 			set_once(&ko->srcversion, v);
-		else if (!strcmp(k, "intree"))
+		} else if (!strcmp(k, "intree")) {
 			ko->intree = 1;
-		else if (!strcmp(k, "import_ns")) {
+		} else if (!strcmp(k, "import_ns")) {
 			ko->import_ns = xgrow(ko->import_ns, &ncap, ko->nimport_ns,
 					      sizeof(char *));
 			ko->import_ns[ko->nimport_ns++] = xstrdup(v);

@@ -127,13 +127,15 @@ void print_text(const struct ko *ko, FILE *out)
 	fputs("\n1. ELF checks (module_sig_check, elf_validity_check): pass\n", out);
 	fprintf(out, "  ELF64 little-endian, machine %u (%s), type ET_REL, %zu sections, names in [%u] %s\n",
 		ko->eh.e_machine, ko->eh.e_machine == EM_AARCH64 ? "AArch64" :
-		ko->eh.e_machine == EM_X86_64 ? "x86-64" : ko->eh.e_machine == EM_RISCV ? "RISC-V" : "?",
+		ko->eh.e_machine == EM_X86_64 ? "x86-64" :
+		ko->eh.e_machine == EM_RISCV ? "RISC-V" : "?",
 		ko->nsecs, ko->eh.e_shstrndx, ko_secname(ko, ko->eh.e_shstrndx));
 	if (ko->signed_)
 		fprintf(out, "  signed: %zu bytes of PKCS#7 after the ELF image (checked against the kernel's keys)\n",
 			ko->size - ko->len);
 	else
-		fputs("  not signed (a kernel with MODULE_SIG taints it; with MODULE_SIG_FORCE refuses it)\n", out);
+		fputs("  not signed (a kernel with MODULE_SIG taints it; with MODULE_SIG_FORCE refuses it)\n",
+		      out);
 
 	fprintf(out, "\n2. setup_load_info: .symtab [%zu], .gnu.linkonce.this_module [%zu], __versions ",
 		ko->symtab, ko->this_module);
@@ -152,7 +154,8 @@ void print_text(const struct ko *ko, FILE *out)
 		text_str(out, ko->info_vals[i]);
 		fputc('\n', out);
 	}
-	fprintf(out, "  license is %sGPL-compatible%s\n", license_is_gpl_compatible(ko->license) ? "" : "not ",
+	fprintf(out, "  license is %sGPL-compatible%s\n",
+		license_is_gpl_compatible(ko->license) ? "" : "not ",
 		license_is_gpl_compatible(ko->license) ? "" : ": no GPL-only symbols, and it taints the kernel (P)");
 	fprintf(out, "  parameters (parse_args): %zu\n", ko->nparams);
 	for (i = 0; i < ko->nparams; i++) {
@@ -220,9 +223,11 @@ void print_text(const struct ko *ko, FILE *out)
 	fprintf(out, "  init: %" PRIu64 " bytes (text %" PRIu64 ", ro %" PRIu64
 		", rw %" PRIu64 ")\n", total(ko->size_init),
 		ko->size_init[0], ko->size_init[1], ko->size_init[3]);
-	fputs("  (section bytes; the kernel rounds each group up to a page and adds the symbol table)\n", out);
+	fputs("  (section bytes; the kernel rounds each group up to a page and adds the symbol table)\n",
+	      out);
 
-	fprintf(out, "\n8. relocations (apply_relocations, apply_relocate_add): %zu sections\n", ko->nrelocs);
+	fprintf(out, "\n8. relocations (apply_relocations, apply_relocate_add): %zu sections\n",
+		ko->nrelocs);
 	for (i = 0; i < ko->nrelocs; i++) {
 		const struct ko_reloc *r = &ko->relocs[i];
 
@@ -307,7 +312,8 @@ void print_json(const struct ko *ko, FILE *out)
 	json_str(out, ko->name);
 	fputs(",\n  \"license\": ", out);
 	json_str(out, ko->license);
-	fprintf(out, ",\n  \"gpl_compatible\": %s", license_is_gpl_compatible(ko->license) ? "true" : "false");
+	fprintf(out, ",\n  \"gpl_compatible\": %s",
+		license_is_gpl_compatible(ko->license) ? "true" : "false");
 	fputs(",\n  \"vermagic\": ", out);
 	json_str(out, ko->vermagic);
 	fputs(",\n  \"depends\": ", out);
