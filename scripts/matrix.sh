@@ -47,7 +47,9 @@ function add_row(r) {
 { sub(/\r$/, "") }
 
 is_make {
-	if ($0 ~ /(: warning: |^WARNING: modpost: )/) {
+	# The failure fixtures (tests/fixtures/) are built to be wrong: their
+	# modpost warnings are what they show; warnings of our modules count.
+	if ($0 ~ /(: warning: |^WARNING: modpost: )/ && $0 !~ /fixture_/) {
 		cell["build: W=1, no warning", k] = "FAIL"
 		warnings[++nw] = FILENAME ": " $0
 	}
