@@ -12,14 +12,18 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
 #include <exporter.h>
 
-/* What was counted while exporter was not loaded. */
-static unsigned int local_count;
+/*
+ * What was counted while exporter was not loaded. Atomic: init and a sysfs
+ * write (which holds only the parameter lock) may count at the same time.
+ */
+static atomic_t local_count = ATOMIC_INIT(0);
 
 static void count_once(void)
 {
@@ -28,8 +32,8 @@ static void count_once(void)
 
 	add = symbol_get(exporter_add);
 	if (!add) {
-		pr_info("exporter not loaded: counted locally, %u\n",
-			++local_count);
+		pr_info("exporter not loaded: counted locally, %d\n",
+			atomic_inc_return(&local_count));
 		return;
 	}
 	value = add(KBUILD_MODNAME, 1);
@@ -59,7 +63,7 @@ static int __init optional_user_init(void)
 
 static void __exit optional_user_exit(void)
 {
-	pr_info("unloaded, %u counted locally\n", local_count);
+	pr_info("unloaded, %d counted locally\n", atomic_read(&local_count));
 }
 
 module_init(optional_user_init);
