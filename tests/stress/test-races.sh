@@ -46,15 +46,23 @@ cycler() {
 }
 
 # poker FILE NAME: until $stop exists, read each of $params of module NAME
-# and write the value back to each of $writable; writes "READS WRITES
+# and write the value back to each of $writable (1 to a write-only one);
+# writes "READS WRITES
 # ROUNDS". The files come and go with the module: failures are expected.
 poker() {
 	_file=$1 _reads=0 _writes=0 _rounds=0
 	while [ ! -e "$stop" ]; do
 		for _p in $params; do
 			_f=/sys/module/$2/parameters/$_p
-			_v=$(cat "$_f" 2>/dev/null) || continue
-			_reads=$((_reads + 1))
+			if _v=$(cat "$_f" 2>/dev/null); then
+				_reads=$((_reads + 1))
+			elif [ -e "$_f" ]; then
+				# Write-only (0200): nothing to read back;
+				# "1" is what optional_user's count takes.
+				_v=1
+			else
+				continue
+			fi
 			case " $writable " in
 			*" $_p "*)
 				{ printf '%s\n' "$_v" >"$_f"; } 2>/dev/null &&
