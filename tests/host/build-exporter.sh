@@ -16,10 +16,12 @@ TESTS_DIR=${0%/*}/..
 
 top=$(cd "${0%/*}/../.." && pwd)
 
+# shellcheck disable=SC2317 # called by kmodlab.sh at exit
 test_cleanup() {
 	rm -rf "$scratch"
 }
 
+# shellcheck disable=SC2317 # called through run
 kbuild() {	# DIR [VAR=VALUE]...: build the modules of DIR, quietly
 	_dir=$1
 	shift

@@ -30,6 +30,7 @@ case $KOINFO in /*) ;; *) KOINFO=$top/$KOINFO ;; esac
 KDIR=${KDIR:-${KMODLAB_CACHE:-$HOME/.cache/kmodlab}/kernels/${KERNEL:-6.1}/build}
 kos=$(cd "$top" && sed 's/\.o$/.ko/; s|^kernel/||' modules.order | xargs realpath)
 tmp=$(mktemp -d)
+# shellcheck disable=SC2317 # called by kmodlab.sh at exit
 test_cleanup() { rm -rf "$tmp"; }
 trap test_cleanup EXIT
 

@@ -16,6 +16,7 @@ TESTS_DIR=${0%/*}/..
 # shellcheck source=tests/stress/stress.sh
 . "${0%/*}/stress.sh"
 
+# shellcheck disable=SC2317 # called by kmodlab.sh at exit
 test_cleanup() {
 	stress_cleanup
 }
