@@ -71,8 +71,9 @@ export KERNEL KMODLAB_CACHE
 BUILD := build/$(KERNEL)
 BASE := build/guest-base.cpio
 INITRD := $(BUILD)/initramfs.cpio
-KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
-	 $(if $(filter file,$(origin KDIR)),$(make_flags))
+KBUILD_ARGS = ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
+	      $(if $(filter file,$(origin KDIR)),$(make_flags))
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS)
 
 # Kbuild alone knows what to rebuild, but takes a second to find that
 # nothing changed. The guest targets skip it while no source and no build
@@ -144,9 +145,7 @@ $(KMODLAB_CACHE)/guest/.ready: setup
 FIXTURES := $(BUILD)/fixtures
 FIXTURE_KOS := $(addprefix $(FIXTURES)/fixture_,$(addsuffix .ko,\
 	vermagic changed_api no_import nongpl))
-FIXTURE_BUILD = $(MAKE) -C $(KDIR) M=$(CURDIR)/$(<D) ARCH=$(ARCH) \
-	CROSS_COMPILE=$(CROSS_COMPILE) \
-	$(if $(filter file,$(origin KDIR)),$(make_flags)) modules
+FIXTURE_BUILD = $(MAKE) -C $(KDIR) M=$(CURDIR)/$(<D) $(KBUILD_ARGS) modules
 
 fixtures: $(FIXTURE_KOS)
 
@@ -206,7 +205,7 @@ image: $(STAMP) fixtures koinfo setup $(BASE)
 # BUG, WARNING) are read from the console log: one verdict for all three.
 KERNEL_LOG = awk -v kmemleak=$(kmemleak) -f qemu/kernel-log.awk $(BUILD)/$@.log | \
 	tee $(BUILD)/$(subst test,kernel,$@)-log.log
-test: image koinfo
+test: image
 	@tests/run.sh $(HOST_TESTS) > $(BUILD)/host.log 2>&1 & \
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests $(TEST_CMDLINE); \
 	booted=$$?; \

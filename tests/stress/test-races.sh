@@ -48,8 +48,8 @@ cycler() {
 
 # poker FILE NAME: until $stop exists, read each of $params of module NAME
 # and write the value back to each of $writable (1 to a write-only one);
-# writes "READS WRITES
-# ROUNDS". The files come and go with the module: failures are expected.
+# writes "READS WRITES ROUNDS". The files come and go with the module:
+# failures are expected.
 poker() {
 	_file=$1 _reads=0 _writes=0 _rounds=0
 	while [ ! -e "$stop" ]; do
