@@ -113,7 +113,8 @@ all: modules koinfo
 
 # The cached headers are fetched the first time they are needed.
 ifeq ($(origin KDIR),file)
-modules $(STAMP): setup
+modules: setup
+$(STAMP): | setup
 endif
 modules $(STAMP):
 	+$(KBUILD) modules
