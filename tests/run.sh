@@ -6,15 +6,17 @@
 # on a board (as root), and on the host for tests/host/.
 #
 # The files run at the same time, one per CPU, since most of a run is
-# spent waiting on kmod and the loader; a file that uses a module holds
-# that module's lock (require_modules in kmodlab.sh), so two files never
-# work on the same module at once. Results print in file order, each
-# file's followed by the time it took.
+# spent waiting on kmod and the loader. Two files that name the same
+# module on their require_modules line never run at once: a file whose
+# modules are in use waits, and the next file that can go goes first (the
+# modules' locks, in kmodlab.sh, are the safety net). Results print in
+# file order, each file's followed by the time it took.
 #
 # Usage: tests/run.sh [-j JOBS] [FILE...]
 #   FILE  absolute, or relative to tests/ (default: every test-*.sh;
 #         host/test-*.sh for the host's own checks)
 
+# shellcheck disable=SC2034,SC2154 # state_N, mods_N, $N: set, read by eval
 cd "${0%/*}" || exit 1
 jobs=$(grep -c ^processor /proc/cpuinfo)
 if [ "${1-}" = -j ]; then
@@ -22,9 +24,24 @@ if [ "${1-}" = -j ]; then
 	shift 2
 fi
 [ $# -gt 0 ] || set -- test-*.sh
+RELEASE=$(uname -r)
+export RELEASE
 out=/tmp/kmodlab-run.$$
 rm -rf $out && mkdir -p $out
 trap 'rm -rf $out' EXIT
+# Each file that ends writes its number here; reading it waits for one.
+mkfifo $out/ended
+exec 3<>$out/ended
+
+# free INDEX: no running file names one of file INDEX's modules.
+free() {
+	eval "_want=\$mods_$1"
+	for _m in $_want; do
+		case " $busy " in
+		*" $_m "*) return 1 ;;
+		esac
+	done
+}
 
 start() {	# INDEX FILE: run FILE in the background, output to $out/INDEX
 	case $2 in
@@ -34,47 +51,85 @@ start() {	# INDEX FILE: run FILE in the background, output to $out/INDEX
 	{
 		read -r t0 _ </proc/uptime
 		sh "$2" >"$out/$1" 2>&1
-		rc=$?
+		echo $? >"$out/$1.rc"
 		read -r t1 _ </proc/uptime
 		echo "$t0 $t1" >"$out/$1.time"
-		echo $rc >"$out/$1.rc"
+		echo "$1" >&3
 	} &
 }
 
-printf 'KTAP version 1\n1..%d\n' $#
-# Keep $jobs files running: start the next whenever any one ends, and
-# print each file's results as soon as those before it are printed.
-started=0 running=0 n=0 t=
-while [ $n -lt $# ]; do
-	i=$n
-	while [ $running -gt 0 ] && [ $i -lt $started ]; do
+# seconds T0 T1: T1 - T0, both in /proc/uptime's form (two decimals)
+seconds() {
+	set -- "${1%.*}" "${1#*.}" "${2%.*}" "${2#*.}"
+	_cs=$((($3 - $1) * 100 + ${4#0} - ${2#0}))
+	printf '%d.%02d' $((_cs / 100)) $((_cs % 100))
+}
+
+# mods_N: the words after require_modules in file N, as written (a
+# variable stays a name); one grep for all the files.
+i=0
+for f; do
+	i=$((i + 1))
+	eval "state_$i=waiting mods_$i="
+done
+grep -H '^require_modules ' -- "$@" >$out/mods 2>/dev/null
+while IFS=: read -r file line; do
+	i=0
+	for f; do
 		i=$((i + 1))
-		if [ -e "$out/$i.rc" ] && [ ! -e "$out/$i.seen" ]; then
-			: >"$out/$i.seen"
-			running=$((running - 1))
+		[ "$f" != "$file" ] || eval "mods_$i=\${line#require_modules }"
+	done
+done <$out/mods
+
+# start_free FILE...: start every waiting file that can go, in order,
+# while a CPU is free.
+start_free() {
+	_i=0
+	for _f; do
+		_i=$((_i + 1))
+		[ $running -lt "$jobs" ] || return 0
+		eval "_state=\$state_$_i"
+		if [ "$_state" = waiting ] && free $_i; then
+			start $_i "$_f"
+			eval "state_$_i=running; busy=\"\$busy \$mods_$_i\""
+			running=$((running + 1))
 		fi
 	done
-	while [ $running -lt "$jobs" ] && [ $started -lt $# ]; do
-		started=$((started + 1))
-		running=$((running + 1))
-		eval "start $started \"\${$started}\""
+}
+
+printf 'KTAP version 1\n1..%d\n' $#
+running=0 printed=0 busy=
+start_free "$@"
+while [ $printed -lt $# ]; do
+	read -r i <&3
+	eval "state_$i=ended; _ended=\$mods_$i"
+	running=$((running - 1))
+	_left=
+	for _m in $busy; do
+		case " $_ended " in
+		*" $_m "*) ;;
+		*) _left="$_left $_m" ;;
+		esac
 	done
-	if [ ! -e "$out/$((n + 1)).seen" ]; then
-		sleep 0.05
-		continue
-	fi
-	n=$((n + 1))
-	eval "t=\${$n}"
-	sed 's/^/  /' "$out/$n"
-	read -r t0 t1 <"$out/$n.time"
-	echo "# $t: $(awk "BEGIN { print $t1 - $t0 }") s"
-	name=${t%.sh}
-	name=${name##*test-}
-	name=${name##*/}
-	case $(cat "$out/$n.rc") in
-	0) echo "ok $n $name" ;;
-	4) echo "ok $n $name # SKIP" ;;
-	*) echo "not ok $n $name" ;;
-	esac
+	busy=$_left
+	start_free "$@"
+	# Print every file that has ended, up to the first one still running.
+	while eval "[ \"\$state_$((printed + 1))\" = ended ]"; do
+		n=$((printed + 1))
+		printed=$n
+		eval "t=\${$n}"
+		sed 's/^/  /' "$out/$n"
+		read -r t0 t1 <"$out/$n.time"
+		echo "# $t: $(seconds "$t0" "$t1") s"
+		name=${t%.sh}
+		name=${name##*test-}
+		name=${name##*/}
+		read -r rc <"$out/$n.rc"
+		case $rc in
+		0) echo "ok $n $name" ;;
+		4) echo "ok $n $name # SKIP" ;;
+		*) echo "not ok $n $name" ;;
+		esac
+	done
 done
 wait
