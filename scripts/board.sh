@@ -119,7 +119,8 @@ on_board "rm -rf '$BOARD_DIR/modules' '$BOARD_DIR/tests' '$BOARD_DIR/fixtures' &
 	  mkdir -p '$BOARD_DIR/modules'"
 scp -q "${opts[@]}" "${kos[@]}" "$BOARD:$BOARD_DIR/modules/"
 scp -q -r "${opts[@]}" "$top/tests" "$BOARD:$BOARD_DIR/"
-# The failure fixtures (make fixtures), for tests/test-exporter.sh.
+# The failure fixtures (make fixtures), for tests/test-exporter.sh and
+# tests/test-vermagic.sh.
 fixtures=$top/build/${KERNEL:-6.1}/fixtures
 [ ! -d "$fixtures" ] || scp -q -r "${opts[@]}" "$fixtures" "$BOARD:$BOARD_DIR/"
 # kmod_tools.sh: busybox's sh would run its own depmod and modinfo. A copy

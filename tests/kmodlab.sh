@@ -4,23 +4,31 @@
 # What kmodlab's tests share, sourced by each tests/test-*.sh:
 #   - KTAP output (ktap_helpers.sh) and kmod's tools (kmod_tools.sh);
 #   - run: run a command, keep its output in $out and status in $rc;
-#   - log_mark/log_since: the kernel log written since the last mark, so
-#     that one check never reads another's messages;
+#   - log_mark, then log_since (prints it) or log_get (sets $since): the
+#     kernel log written since the mark, so that one check never reads
+#     another's messages;
 #   - check_*: one KTAP result each; a failure says what was expected and
 #     what came instead, as "#" lines before the "not ok";
 #   - require_modules: skip when a module is not there, else hold its lock
-#     for the whole test, since run.sh runs test files side by side;
+#     for the whole test, since test files run side by side;
+#   - value FILE: a sysfs file's value; module_loaded NAME;
 #   - HINT: when set, a failing check prints it as "# hint: ..." (labs/).
 # A test that must undo something defines test_cleanup(): it runs on exit.
 #
-# Variables: KO_DIR  the built modules (default: /lib/modules/$(uname -r)/extra)
+# Each process costs 10-50 ms in the QEMU guest (kmod's tools ~50 ms), so
+# the helpers work with the shell's own builtins where they can: read,
+# case and parameter expansion start no process.
+#
+# Variables: RELEASE  the running kernel (default: uname -r; run.sh sets it)
+#            KO_DIR   the built modules (default: /lib/modules/$RELEASE/extra)
 
 # shellcheck source-path=SCRIPTDIR
 TESTS_DIR=${TESTS_DIR:-${0%/*}}
 . "$TESTS_DIR/ktap_helpers.sh"
 . "$TESTS_DIR/kmod_tools.sh"
 
-KO_DIR=${KO_DIR:-/lib/modules/$(uname -r)/extra}
+RELEASE=${RELEASE:-$(uname -r)}
+KO_DIR=${KO_DIR:-/lib/modules/$RELEASE/extra}
 
 run() {
 	out=$("$@" 2>&1)
@@ -33,8 +41,16 @@ log_mark() {
 	printf '<6>%s\n' "$_mark" >/dev/kmsg
 }
 
+# log_get: the kernel log since the last log_mark, in $since. (Not with
+# the shell's ${since#*"$_mark"}: busybox sh matches that in a time that
+# grows with the square of the log's length.)
+log_get() {
+	since=$(dmesg | sed -n "/] $_mark\$/,\${/] $_mark\$/!p}")
+}
+
 log_since() {
-	dmesg | sed -n "/] $_mark\$/,\${/] $_mark\$/!p}"
+	log_get
+	printf '%s' "$since"
 }
 
 # Print TEXT as diagnostic lines, indented under the failing check.
@@ -56,8 +72,12 @@ check_eq() {	# NAME EXPECTED GOT
 	fi
 }
 
+# grep reads TEXT from a here-document: no printf process piping it.
 check_match() {	# NAME ERE TEXT: a line of TEXT matches ERE
-	if printf '%s\n' "$3" | grep -qE -- "$2"; then
+	if grep -qE -- "$2" <<EOF
+$3
+EOF
+	then
 		ktap_test_pass "$1"
 	else
 		ktap_print_msg "$1: expected a line matching '$2' in:"
@@ -91,7 +111,10 @@ check_answer() {
 }
 
 check_no_match() {	# NAME ERE TEXT: no line of TEXT matches ERE
-	if printf '%s\n' "$3" | grep -qE -- "$2"; then
+	if grep -qE -- "$2" <<EOF
+$3
+EOF
+	then
 		ktap_print_msg "$1: expected no line matching '$2' in:"
 		__show "$3"
 		__fail "$1"
@@ -101,12 +124,15 @@ check_no_match() {	# NAME ERE TEXT: no line of TEXT matches ERE
 }
 
 check_log() {	# NAME ERE: the kernel log since log_mark matches ERE
-	check_match "$1" "$2" "$(log_since)"
+	log_get
+	check_match "$1" "$2" "$since"
 }
 
 check_run() {	# NAME RC [ERE]: the last run exited RC and printed ERE
-	if [ "$rc" -eq "$2" ] && { [ -z "${3-}" ] ||
-	   printf '%s\n' "$out" | grep -qE -- "$3"; }; then
+	if [ "$rc" -eq "$2" ] && { [ -z "${3-}" ] || grep -qE -- "$3" <<EOF
+$out
+EOF
+	}; then
 		ktap_test_pass "$1"
 	else
 		ktap_print_msg "$1: expected exit $2${3:+ and output matching \"$3\"}, got exit $rc:"
@@ -118,11 +144,39 @@ check_run() {	# NAME RC [ERE]: the last run exited RC and printed ERE
 # field NAME INFO: the value(s) of one "name: value" field of modinfo's
 # output. One modinfo call read many times costs less than many calls.
 field() {
-	printf '%s\n' "$2" | sed -n "s/^$1: *//p"
+	_ifs=$IFS
+	IFS='
+'
+	set -f
+	for _line in $2; do
+		case $_line in
+		"$1:"*)	_line=${_line#"$1:"}
+			printf '%s\n' "${_line#"${_line%%[! ]*}"}" ;;
+		esac
+	done
+	set +f
+	IFS=$_ifs
 }
 
-module_loaded() {	# NAME
-	grep -q "^$1 " /proc/modules
+# value FILE: the first line of a sysfs or debugfs file, or why not. Not
+# for /proc/sys: the shell reads a byte at a time, and a sysctl file read
+# past its start is empty.
+value() {
+	{ read -r _v <"$1" && printf '%s\n' "$_v"; } 2>&1
+}
+
+module_loaded() {	# NAME: /proc/modules lists it
+	while read -r _name _; do
+		[ "$_name" != "$1" ] || return 0
+	done </proc/modules
+	return 1
+}
+
+# loaded NAME...: "yes" or "no" for each, on one line
+loaded() {
+	for _n; do
+		module_loaded "$_n" && printf 'yes ' || printf 'no '
+	done
 }
 
 # Leave no module of ours loaded, whatever an earlier run left behind.
@@ -141,27 +195,41 @@ __exit() {
 	exit $_status
 }
 
+# __lock NAME...: take the lock of every module named, or of none.
+__lock() {
+	_locks=
+	for _m; do
+		if mkdir "/tmp/kmodlab-run/lock.$_m" 2>/dev/null; then
+			_locks="$_locks /tmp/kmodlab-run/lock.$_m"
+		else
+			for _l in $_locks; do
+				rmdir "$_l"
+			done
+			_locks=
+			return 1
+		fi
+	done
+}
+
 # Skip, saying why, without kmod or a module; else hold each module's lock
-# until exit. Taken in sorted order, so no two tests can each hold a lock
-# the other waits for.
+# until exit. All of them or none, so that no two tests can each hold a
+# lock the other waits for. run.sh does not start two files that name the
+# same module; the locks keep two runs on one board apart.
 require_modules() {	# NAME...
-	modinfo --version 2>/dev/null | grep -q '^kmod version' ||
-		ktap_skip_all "kmod's tools not found (busybox's do not count)"
+	[ -z "$KMOD_MISSING" ] ||
+		ktap_skip_all "kmod's$KMOD_MISSING not found (busybox's do not count)"
 	for _m; do
 		[ -r "$KO_DIR/$_m.ko" ] || ktap_skip_all "$KO_DIR/$_m.ko not found"
 	done
 	mkdir -p /tmp/kmodlab-run
 	trap __exit EXIT
-	for _m in $(printf '%s\n' "$@" | sort); do
-		_waited=0
-		until mkdir "/tmp/kmodlab-run/lock.$_m" 2>/dev/null; do
-			[ $_waited -lt 1200 ] || {
-				echo "Bail out! /tmp/kmodlab-run/lock.$_m held for a minute"
-				exit 1
-			}
-			_waited=$((_waited + 1))
-			sleep 0.05
-		done
-		_locks="${_locks-} /tmp/kmodlab-run/lock.$_m"
+	_waited=0
+	until __lock "$@"; do
+		[ $_waited -lt 1200 ] || {
+			echo "Bail out! a lock of /tmp/kmodlab-run held for a minute: $*"
+			exit 1
+		}
+		_waited=$((_waited + 1))
+		sleep 0.05
 	done
 }

@@ -24,12 +24,12 @@ check_log "init logs 'hello, world'" '] helloworld: hello, world$'
 check_match "lsmod lists it" '^helloworld ' "$(lsmod)"
 check_match "/proc/modules shows it Live, used by none" \
 	'^helloworld [0-9]+ 0 - Live ' "$(cat /proc/modules)"
-check_eq "initstate is live" live "$(cat $sys/initstate 2>&1)"
-check_eq "sysfs version is MODULE_VERSION" 1.0 "$(cat $sys/version 2>&1)"
+check_eq "initstate is live" live "$(value $sys/initstate)"
+check_eq "sysfs version is MODULE_VERSION" 1.0 "$(value $sys/version)"
 info=$(modinfo helloworld)
 check_eq "sysfs srcversion is modinfo's" \
-	"$(field srcversion "$info")" "$(cat $sys/srcversion 2>&1)"
-check_match "taint has O (out-of-tree)" O "$(cat $sys/taint 2>&1)"
+	"$(field srcversion "$info")" "$(value $sys/srcversion)"
+check_match "taint has O (out-of-tree)" O "$(value $sys/taint)"
 
 check_eq "modinfo finds it in extra/ (depmod)" "$ko" "$(field filename "$info")"
 check_eq "modinfo license" GPL "$(field license "$info")"
@@ -38,7 +38,7 @@ check_eq "modinfo description" "Log a line on load and on unload" \
 	"$(field description "$info")"
 check_eq "modinfo version" 1.0 "$(field version "$info")"
 vermagic=$(field vermagic "$info")
-check_eq "vermagic names the running kernel" "$(uname -r)" "${vermagic%% *}"
+check_eq "vermagic names the running kernel" "$RELEASE" "${vermagic%% *}"
 
 # kernel/module/main.c: add_unformed_module() finds the name taken: -EEXIST.
 log_mark
@@ -46,8 +46,9 @@ run insmod "$ko"
 check_run "a second insmod fails with 'File exists'" 1 'File exists$'
 check_eq "... and leaves one copy, live, unused" \
 	"1 0 live" \
-	"$(grep -c '^helloworld ' /proc/modules) $(cat $sys/refcnt) $(cat $sys/initstate)"
-check_no_match "... and does not run init again" 'hello, world' "$(log_since)"
+	"$(grep -c '^helloworld ' /proc/modules) $(value $sys/refcnt) $(value $sys/initstate)"
+log_get
+check_no_match "... and does not run init again" 'hello, world' "$since"
 
 log_mark
 run rmmod helloworld

@@ -65,17 +65,17 @@ done
 config=$(modprobe -c 2>&1)
 for m in $mods; do
 	check_eq "$m came up at boot, live" live \
-		"$(cat /sys/module/"$m"/initstate 2>&1)"
+		"$(value /sys/module/"$m"/initstate)"
 	run modprobe --show-depends "$m"
 	check_run "modprobe resolves $m to extra/ (depmod's index)" 0 \
-		"^insmod /lib/modules/$(uname -r)/extra/(.*/)?$m\.ko"
+		"^insmod /lib/modules/$RELEASE/extra/(.*/)?$m\.ko"
 done
 for o in $options; do
 	m=${o%%:*} opt=${o#*:}
 	check_match "modprobe -c has 'options $m $opt' from $opts_conf" \
 		"^options $m (.* )?$opt( |\$)" "$config"
 	check_eq "$m got ${opt%%=*}=${opt#*=}" "${opt#*=}" \
-		"$(cat /sys/module/"$m"/parameters/"${opt%%=*}" 2>&1)"
+		"$(value /sys/module/"$m"/parameters/"${opt%%=*}")"
 done
 for m in $reversed; do
 	run rmmod "$m"

@@ -24,8 +24,20 @@ test_cleanup() {
 
 # watched NAME: the states lifecycle_watcher logged for NAME since the mark
 watched() {
-	log_since | sed -n "s/.*] lifecycle_watcher: $1: \([A-Z]*\),.*/\1/p" |
-		tr '\n' ' '
+	log_get
+	_ifs=$IFS
+	IFS='
+'
+	set -f
+	for _line in $since; do
+		case $_line in
+		*"] lifecycle_watcher: $1: "[A-Z]*,*)
+			_line=${_line#*"] lifecycle_watcher: $1: "}
+			printf '%s ' "${_line%%,*}" ;;
+		esac
+	done
+	set +f
+	IFS=$_ifs
 }
 
 ktap_print_header
@@ -57,7 +69,7 @@ check_log "optional_user now counts in exporter (symbol_get)" \
 check_match "... exporter's debugfs: optional_user 1, no user held" \
 	'^optional_user 1 0$' "$(cat $counters 2>&1)"
 check_eq "... symbol_put() gave exporter back: refcnt 0, no holder" "0 ." \
-	"$(cat $exp/refcnt 2>&1) .$(ls $exp/holders 2>&1)"
+	"$(value $exp/refcnt) .$(ls $exp/holders 2>&1)"
 run rmmod exporter
 check_run "rmmod exporter while optional_user is loaded succeeds" 0
 log_mark
@@ -78,6 +90,6 @@ run insmod "$KO_DIR/optional_user.ko"
 check_run "loaded after exporter, optional_user succeeds" 0
 check_log "... and counts in exporter from its init" \
 	'] optional_user: counted in exporter: 1$'
-check_eq "... leaving exporter unused" 0 "$(cat $exp/refcnt 2>&1)"
+check_eq "... leaving exporter unused" 0 "$(value $exp/refcnt)"
 
 ktap_finished

@@ -27,9 +27,11 @@ ko=$KO_DIR/params.ko
 sys=/sys/module/params
 conf=/etc/modprobe.d/params.conf
 
-# All readable parameters as "name:value" on one line, one process.
+# All readable parameters as "name:value" on one line.
 params() {
-	(cd $sys/parameters 2>/dev/null && grep . -- *) | tr '\n' ' '
+	for _f in "$sys"/parameters/*; do
+		[ -r "$_f" ] && read -r _v <"$_f" && printf '%s:%s ' "${_f##*/}" "$_v"
+	done
 }
 
 # shellcheck disable=SC2317 # called through run
@@ -72,22 +74,22 @@ run insmod "$ko" count=3 size=0x10 offset=-5 mask=0xf0 delta=-300 \
 	port=65535 channel=255 verbose=y disable=1 greeting=hi label=lab \
 	values=4,5,6 retries=9 level=5 nosuch=1
 check_run "insmod with a value of each kind (and an unknown one) loads" 0
-log=$(log_since)
+log_get
 check_eq "sysfs shows each value as insmod gave it" \
 	"channel:255 count:3 delta:-300 disable:Y greeting:hi label:lab level:5 mask:240 mode:slow offset:-5 port:65535 size:16 values:4,5,6 verbose:Y " \
 	"$(params)"
 check_glob "load log: the numbers" \
-	'*] params: load: count=3 size=16 offset=-5 mask=240 delta=-300 port=65535 channel=255*' "$log"
+	'*] params: load: count=3 size=16 offset=-5 mask=240 delta=-300 port=65535 channel=255*' "$since"
 check_glob "load log: bools, strings and the hidden 'retries'" \
-	'*] params: load: verbose=Y disable=Y greeting="hi" label="lab" retries=9*' "$log"
+	'*] params: load: verbose=Y disable=Y greeting="hi" label="lab" retries=9*' "$since"
 check_glob "load log: the array with its count, level, mode" \
-	'*] params: load: values=4,5,6 (3 of 4) level=5 mode=slow*' "$log"
+	'*] params: load: values=4,5,6 (3 of 4) level=5 mode=slow*' "$since"
 check_glob "level's own .set ran at load, before init" \
-	'*] params: level: 3 -> 5*' "${log%%params: load:*}"
+	'*] params: level: 3 -> 5*' "${since%%params: load:*}"
 # kernel/module/main.c (6.1; kernel/module.c on 5.10): unknown_module_param_cb()
 # warns and returns 0, so the loader goes on.
 check_glob "an unknown name is only a warning" \
-	"*] params: unknown parameter 'nosuch' ignored*" "$log"
+	"*] params: unknown parameter 'nosuch' ignored*" "$since"
 check_eq "perm 0 makes no sysfs file ('retries')" no \
 	"$([ -e $sys/parameters/retries ] && echo yes || echo no)"
 check_eq "sysfs modes: 0644 root-writable, 0444 read-only" \
@@ -126,21 +128,21 @@ run set_param size 1
 check_run "sysfs: writing read-only size is denied, even to root" 1 \
 	'Permission denied$'
 check_eq "... size still reads 16" 16 "$(get_param size)"
-log=$(log_since)
+log_get
 check_glob "the module's .set logged level's change" \
-	'*] params: level: 5 -> 7*' "$log"
-check_glob "... and mode's" '*] params: mode: slow -> off*' "$log"
+	'*] params: level: 5 -> 7*' "$since"
+check_glob "... and mode's" '*] params: mode: slow -> off*' "$since"
 check_glob "... and why level=8 was refused" \
-	'*] params: level: not a number in 0..7, unchanged (-22)*' "$log"
+	'*] params: level: not a number in 0..7, unchanged (-22)*' "$since"
 
 log_mark
 run rmmod params
 check_run "rmmod params" 0
-log=$(log_since)
+log_get
 check_glob "unload log sees the values sysfs changed" \
-	'*] params: unload: count=11 size=16 *' "$log"
+	'*] params: unload: count=11 size=16 *' "$since"
 check_glob "... level and mode too" \
-	'*] params: unload: values=4,5,6 (3 of 4) level=7 mode=off*' "$log"
+	'*] params: unload: values=4,5,6 (3 of 4) level=7 mode=off*' "$since"
 
 # --- refused loads ------------------------------------------------------
 # kmod's insmod says "Invalid parameters" for EINVAL (tools/insmod.c
@@ -162,21 +164,21 @@ check_run "insmod label= of 16 chars (room for 15) is refused: ENOSPC" 1 \
 	'No space left on device$'
 check_eq "none of the refused loads left the module loaded" \
 	"no no no no " "$stayed"
-log=$(log_since)
+log_get
 check_glob "level=9: the module's .set says why" \
-	'*] params: level: not a number in 0..7, unchanged (-22)*' "$log"
+	'*] params: level: not a number in 0..7, unchanged (-22)*' "$since"
 check_glob "level=9: the loader names value and parameter" \
-	"*] params: \`9' invalid for parameter \`level'*" "$log"
+	"*] params: \`9' invalid for parameter \`level'*" "$since"
 check_glob "count=abc: \`abc' invalid for parameter \`count'" \
-	"*] params: \`abc' invalid for parameter \`count'*" "$log"
+	"*] params: \`abc' invalid for parameter \`count'*" "$since"
 # param_array() has cut the string at each comma, so the loader shows "1".
 check_glob "values=1,2,3,4,5: values: can only take 4 arguments" \
-	'*] values: can only take 4 arguments*' "$log"
+	'*] values: can only take 4 arguments*' "$since"
 # param_set_copystring(): -ENOSPC.
 check_glob "label=...: label: string doesn't fit in 15 chars." \
-	"*] label: string doesn't fit in 15 chars.*" "$log"
+	"*] label: string doesn't fit in 15 chars.*" "$since"
 check_glob "label=...: the loader: too large for parameter \`label'" \
-	"*] params: \`0123456789abcdef' too large for parameter \`label'*" "$log"
+	"*] params: \`0123456789abcdef' too large for parameter \`label'*" "$since"
 
 # --- modprobe: modprobe.d, its command line, the kernel command line ----
 mkdir -p "${conf%/*}"
@@ -185,16 +187,16 @@ log_mark
 run modprobe params
 check_run "modprobe params (options line in $conf)" 0
 sysfs=$(params)
-log=$(log_since)
+log_get
 check_glob "... sysfs: count and greeting from the options line" \
 	'* count:5 *greeting:from-conf *' "$sysfs"
 check_glob "... and the load log" \
-	'*] params: load: verbose=N disable=N greeting="from-conf" label="kmodlab" retries=3*' "$log"
+	'*] params: load: verbose=N disable=N greeting="from-conf" label="kmodlab" retries=3*' "$since"
 if [ -n "$cmdline_mode" ]; then
 	check_glob "modprobe adds params.mode=$cmdline_mode of /proc/cmdline" \
 		"* mode:$cmdline_mode *" "$sysfs"
 	check_glob "... the load log says mode=$cmdline_mode" \
-		"*] params: load: values=* mode=$cmdline_mode*" "$log"
+		"*] params: load: values=* mode=$cmdline_mode*" "$since"
 else
 	for _c in "modprobe adds params.mode= of /proc/cmdline" "... (log)"; do
 		ktap_test_skip "$_c" "no params.mode= in /proc/cmdline"

@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# vermagic: a module built for another kernel ($KMODLAB_FIXTURES, default
+# /kmodlab/fixtures, built by 'make fixtures'), with kmod:
+#   - insmod is refused with ENOEXEC, the kernel names both version
+#     magics, and nothing is left loaded;
+#   - modprobe --force-vermagic loads it all the same: the kernel says it
+#     is tainted, the module's taint has F, and it unloads.
+
+# shellcheck source=tests/kmodlab.sh
+. "${0%/*}/kmodlab.sh"
+
+fx=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
+ko=$fx/fixture_vermagic.ko
+tree=/tmp/kmodlab-vermagic
+
+# ere TEXT: TEXT as an extended regular expression matching it literally
+ere() {
+	printf '%s\n' "$1" | sed 's/[][\\.^$*+?(){}|]/\\&/g'
+}
+
+test_cleanup() {
+	unload fixture_vermagic
+	rm -rf $tree
+}
+
+ktap_print_header
+# Not a module of extra/: no lock to take, no other test loads it.
+# shellcheck disable=SC2119 # no module: kmod's tools are all it needs
+require_modules
+[ -r "$ko" ] || ktap_skip_all "$ko not found (make fixtures)"
+ktap_set_plan 7
+test_cleanup
+
+# kernel/module/main.c, check_modinfo(); with MODVERSIONS same_magic()
+# skips the release (module_layout's CRC stands for it), so it is the
+# missing SMP that counts:
+#   "fixture_vermagic: version magic '9.9.9-56-arm64 mod_unload modversions
+#    aarch64' should be '6.1.0-56-arm64 SMP mod_unload modversions aarch64'"
+vermagic=$(modinfo -F vermagic "$ko")
+log_mark
+run insmod "$ko"
+check_run "a module with another kernel's vermagic is refused: ENOEXEC" 1 \
+	'Invalid module format$'
+check_log "... the kernel: version magic '$vermagic' should be '$RELEASE SMP …'" \
+	"] fixture_vermagic: version magic '$(ere "$vermagic")' should be '$(ere "$RELEASE") SMP [^']*'$"
+check_eq "... nothing left loaded" "no " "$(loaded fixture_vermagic)"
+
+# kernel/module/main.c, try_to_force_load(), once a boot (until the kernel
+# has F), then the fixture's own init:
+#   "fixture_vermagic: bad vermagic: kernel tainted."
+#   "fixture_vermagic: loaded despite its vermagic"
+# /sys/module/fixture_vermagic/taint then reads "FOE".
+# kmod's modprobe takes names, not files: give it a module tree to look in.
+mkdir -p $tree/lib/modules/"$RELEASE"
+cp "$ko" $tree/lib/modules/"$RELEASE"/
+depmod -b $tree 2>/dev/null
+log_mark
+run modprobe -d $tree --force-vermagic fixture_vermagic
+check_run "modprobe --force-vermagic loads it anyway" 0
+check_log "... the kernel: bad vermagic: kernel tainted" \
+	'] fixture_vermagic: (bad vermagic: kernel tainted\.|loaded despite its vermagic)$'
+check_match "... its taint has F (forced)" F \
+	"$(value /sys/module/fixture_vermagic/taint)"
+run rmmod fixture_vermagic
+check_eq "... and it unloads" "0 no " "$rc $(loaded fixture_vermagic)"
+
+ktap_finished
