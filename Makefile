@@ -66,13 +66,16 @@ export KERNEL KMODLAB_CACHE
 
 # The kernel's settings (name=value): make_flags, the make flags its
 # headers need (e.g. another CC than the one they name), apply to them only.
+# The scripts that run Kbuild themselves (build checks, labs, DKMS) get
+# them as KMODLAB_MAKE_FLAGS.
 -include qemu/kernels/$(KERNEL).conf
+KMODLAB_MAKE_FLAGS = $(if $(filter file,$(origin KDIR)),$(make_flags))
+export KMODLAB_MAKE_FLAGS
 
 BUILD := build/$(KERNEL)
 BASE := build/guest-base.cpio
 INITRD := $(BUILD)/initramfs.cpio
-KBUILD_ARGS = ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
-	      $(if $(filter file,$(origin KDIR)),$(make_flags))
+KBUILD_ARGS = ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KMODLAB_MAKE_FLAGS)
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS)
 
 # Kbuild alone knows what to rebuild, but takes a second to find that
@@ -216,6 +219,7 @@ test: image
 
 # Other ways to build: separately (KBUILD_EXTRA_SYMBOLS), modpost's refusals.
 test-builds: $(STAMP)
+	@mkdir -p $(BUILD)
 	tests/run.sh $(BUILD_TESTS) | tee $(BUILD)/builds.log
 	@awk -f qemu/verdict.awk $(BUILD)/builds.log
 

@@ -15,7 +15,8 @@
 #        labs/lab.sh prove           each lab scores full on its solution and
 #                                    zero on its skeleton (KTAP, for CI)
 #   DIR defaults to labs/work.
-# Variables: KERNEL, KDIR, ARCH, CROSS_COMPILE, KMODLAB_CACHE (as make's)
+# Variables: KERNEL, KDIR, ARCH, CROSS_COMPILE, KMODLAB_CACHE,
+#            KMODLAB_MAKE_FLAGS (as make's)
 
 set -uo pipefail
 
@@ -88,8 +89,10 @@ check() {
 
 	if [ -e "$work/Makefile" ] || [ -e "$work/Kbuild" ]; then
 		echo "lab: building $work"
+		# shellcheck disable=SC2086 # the kernel's make flags, as words
 		if ! make -C "$KDIR" M="$work" ARCH="$ARCH" \
-		     CROSS_COMPILE="$CROSS_COMPILE" modules >"$log.build" 2>&1; then
+		     CROSS_COMPILE="$CROSS_COMPILE" ${KMODLAB_MAKE_FLAGS-} modules \
+		     >"$log.build" 2>&1; then
 			grep -E 'error|ERROR|warning' "$log.build" | head -n 20
 			echo "lab ${lab##*/}: 0/$total (the build failed: fix the ERROR above)"
 			return 1

@@ -76,8 +76,10 @@ check() {
 	rm -rf "$dir" && mkdir -p "$dir"/{src,tree,lib/modules/"$release"}
 	source_tree "$dir/src"
 	# DKMS would sign with a key it makes in /var/lib/dkms: make it here.
-	# It runs its own make -jN, as on a board: not under this make's jobs.
-	local dkms=(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL
+	# It runs its own make -jN, as on a board: not under this make's jobs;
+	# MAKEFLAGS carries only the kernel's own make flags (e.g. 5.10's CC=)
+	# to every make it runs.
+	local dkms=(env -u MFLAGS -u MAKELEVEL MAKEFLAGS="${KMODLAB_MAKE_FLAGS-}"
 		    mok_signing_key="$dir/mok.key" mok_certificate="$dir/mok.pub"
 		    dkms --dkmstree "$dir/tree" --sourcetree "$dir/src"
 		    --installtree "$dir/lib/modules")

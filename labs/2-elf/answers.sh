@@ -21,7 +21,8 @@ vermagic=$(modinfo -F vermagic "$KO")
 # TODO 4: the size in bytes (decimal) of .gnu.linkonce.this_module, the
 # struct module the loader finds in the file (readelf -S -W: Size is hex)
 this_module_size=$(($(readelf -SW "$KO" |
-	awk '$2 == ".gnu.linkonce.this_module" { print "0x" $6 }')))
+	sed 's/^ *\[ *[0-9]*\] *//' |
+	awk '$1 == ".gnu.linkonce.this_module" { print "0x" $5 }')))
 # TODO 4 end
 
 # TODO 5: how many symbols __versions holds a CRC for

@@ -33,7 +33,8 @@ HINT="modinfo -F vermagic, or readelf -p .modinfo: the whole string after vermag
 check_answer "TODO 3: the vermagic string" "${vermagic-}" \
 	"$(modinfo -F vermagic "$KO")"
 size=$(printf '%s\n' "$sections" |
-       awk '$2 == ".gnu.linkonce.this_module" { print $6 }')
+       sed 's/^ *\[ *[0-9]*\] *//' |
+       awk '$1 == ".gnu.linkonce.this_module" { print $5 }')
 HINT="readelf -S -W: the Size column is hexadecimal; give it in decimal"
 check_answer "TODO 4: the size of .gnu.linkonce.this_module" "${this_module_size-}" \
 	"$((0x${size:-0}))"

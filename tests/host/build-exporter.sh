@@ -8,7 +8,7 @@
 #     of that build of exporter, and its .modinfo depends=exporter;
 #   - the non-GPL and the namespace fixtures built with exporter's symbols
 #     and no leniency: modpost refuses both, with the messages quoted below.
-# Variables (from the Makefile): KDIR ARCH CROSS_COMPILE
+# Variables (from the Makefile): KDIR ARCH CROSS_COMPILE KMODLAB_MAKE_FLAGS
 
 TESTS_DIR=${0%/*}/..
 # shellcheck source=tests/kmodlab.sh
@@ -25,8 +25,9 @@ test_cleanup() {
 kbuild() {	# DIR [VAR=VALUE]...: build the modules of DIR, quietly
 	_dir=$1
 	shift
+	# shellcheck disable=SC2086 # the kernel's make flags, as words
 	make -s -C "$KDIR" M="$_dir" ARCH="${ARCH:-arm64}" \
-		CROSS_COMPILE="${CROSS_COMPILE-}" "$@" modules
+		CROSS_COMPILE="${CROSS_COMPILE-}" ${KMODLAB_MAKE_FLAGS-} "$@" modules
 }
 
 ktap_print_header
@@ -59,9 +60,10 @@ check_eq "... each the one in exporter's Module.symvers" "" \
 printf 'obj-m += nongpl/ no_import/\n' >"$scratch/tests/fixtures/Kbuild"
 run kbuild "$scratch/tests/fixtures" \
 	KBUILD_EXTRA_SYMBOLS="$scratch/exporter/Module.symvers"
-# scripts/mod/modpost.c, check_exports():
+# scripts/mod/modpost.c, check_exports(); 5.10's check_for_gpl_usage()
+# stops with fatal() ("FATAL: modpost: ..."), an error() since 5.11.
 check_run "modpost refuses a GPL-incompatible module using a GPL-only symbol" 2 \
-	"ERROR: modpost: GPL-incompatible module fixture_nongpl.ko uses GPL-only symbol 'exporter_add'$"
+	"(ERROR|FATAL): modpost: GPL-incompatible module fixture_nongpl.ko uses GPL-only symbol 'exporter_add'$"
 check_run "modpost refuses a module using a namespace it does not import" 2 \
 	'ERROR: modpost: module fixture_no_import uses symbol exporter_counter_reset from namespace EXPORTER_ADMIN, but does not import it\.$'
 
