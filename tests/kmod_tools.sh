@@ -19,7 +19,7 @@ for _tool in insmod rmmod modprobe lsmod modinfo depmod; do
 		# shellcheck disable=SC3013
 		[ "$_path" -ef /bin/busybox ] || [ "$_path" -ef /usr/bin/busybox ] &&
 			continue
-		eval "$_tool() { \"$_path\" \"\$@\"; }"
+		eval "$_tool() { \"$_path\" \"\$@\"; } ; kmod_$_tool=\$_path"
 		_found=1
 		break
 	done
