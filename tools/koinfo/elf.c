@@ -513,12 +513,21 @@ static void export_kind(struct ko *ko, struct ko_sym *e)
 
 	for (i = 1; d && gelf_getsym(d, i, &sym); i++) {
 		n = symname(ko, &sym);
-		if (!n || sym.st_shndx == SHN_UNDEF || sym.st_shndx >= ko->nsecs)
+		if (!n || sym.st_shndx == SHN_UNDEF)
 			continue;
-		sec = ko_secname(ko, sym.st_shndx);
+		/*
+		 * Up to 5.18 genksyms' linker script defines __crc_NAME as an
+		 * absolute symbol (SHN_ABS, the CRC its value); since 5.19 it
+		 * sits in ___kcrctab+NAME. libkmod reads the value either way.
+		 */
 		if (!strncmp(n, "__crc_", 6) && !strcmp(n + 6, e->name)) {
 			e->has_crc = 1;
-		} else if (!strncmp(n, "__ksymtab_", 10) && !strcmp(n + 10, e->name)) {
+			continue;
+		}
+		if (sym.st_shndx >= ko->nsecs)
+			continue;
+		sec = ko_secname(ko, sym.st_shndx);
+		if (!strncmp(n, "__ksymtab_", 10) && !strcmp(n + 10, e->name)) {
 			e->gpl |= !strncmp(sec, "__ksymtab_gpl", 13);
 		} else if (!strncmp(n, "__flags_", 8) && !strcmp(n + 8, e->name) &&
 			   !strcmp(sec, "__kflagstab")) {
