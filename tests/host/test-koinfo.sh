@@ -7,7 +7,8 @@
 #     their entry counts, undefined symbols, the __versions count, the init
 #     and exit functions behind struct module's relocations: all as readelf
 #     reports them; .init* sections in the init part, .exit* in core
-#     (mod_unload); --against KDIR predicts a clean load, and the vermagic
+#     (mod_unload); --against KDIR predicts a clean load, the modules it
+#     depends on are the ones modpost wrote in depends=, and the vermagic
 #     it composes from KDIR is the one Kbuild wrote into the module;
 #   - damaged copies (empty, truncated, bad magic, wrong e_machine, not
 #     ELF) get one line on stderr with the kernel's check and exit 1;
@@ -37,7 +38,7 @@ trap test_cleanup EXIT
 ktap_print_header
 [ -x "$KOINFO" ] || ktap_skip_all "$KOINFO not built: run 'make koinfo'"
 [ -r "$KDIR/Module.symvers" ] || ktap_skip_all "no $KDIR/Module.symvers"
-ktap_set_plan "$(($(echo "$kos" | wc -l) * 9 + 11))"
+ktap_set_plan "$(($(echo "$kos" | wc -l) * 10 + 11))"
 
 # readelf -SW: "name flags size" per section ("-": no flags), sizes in decimal.
 readelf_sections() {
@@ -91,12 +92,16 @@ for ko in $kos; do
 
 	# A module's users are loaded after it, with its exports: give koinfo
 	# the exporter too, as the loader would find it (modules.dep order).
-	deps=$(modinfo -F depends "$ko" | tr ',' ' ')
+	depends=$(modinfo -F depends "$ko")
+	deps=$(echo "$depends" | tr ',' ' ')
 	# shellcheck disable=SC2046 # one path a word
 	run "$KOINFO" --against "$KDIR" $(for d in $deps; do
 		printf '%s\n' "$kos" | grep "/$d\.ko\$"; done) "$ko"
 	check_run "$name: --against $KDIR${deps:+ and $deps} predicts it loads" 0 \
 		'=> loads'
+	# Its report comes last; "depends:" is what modpost wrote in .modinfo.
+	check_eq "$name: the depends koinfo finds are modpost's: '$depends'" "$depends" \
+		"$(printf '%s\n' "$out" | sed -n "\|^== .*/$name: |,\$ s/^  depends: //p")"
 	vermagic=$(readelf -p .modinfo "$ko" | sed -n 's/.*vermagic=//p')
 	run "$KOINFO" --json --against "$KDIR" "$ko"
 	# A glob, not a regular expression: 6.12's release has a "+".

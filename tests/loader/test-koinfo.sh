@@ -2,61 +2,110 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # koinfo's predictions against what this kernel really does. On the host,
-# `make image` ran `koinfo --against KDIR` on every module of the image
-# and shipped its report as /kmodlab/koinfo-predict.txt. Here each module
-# is loaded with modprobe (which loads what it depends on first, as koinfo
-# assumes):
+# `make image` ran `koinfo --against KDIR` on every module of the image and
+# every failure fixture (tests/fixtures/), in one call, so that each is
+# predicted once and exporter.ko is among the files that resolve the
+# fixtures' symbols; its report is /kmodlab/koinfo-predict.txt. Here:
+#   - a module of extra/ is loaded with modprobe, which first loads what it
+#     depends on, as koinfo assumes;
+#   - a fixture ($KMODLAB_FIXTURES, default /kmodlab/fixtures: not in
+#     extra/ nor in modules.dep) is loaded with insmod by path, after
+#     modprobe has loaded the modules koinfo found it depends on (its own
+#     depends= may name exporter_v2, or nothing: see koinfo's "depends");
 #   - a module predicted to load loads, and unloads again;
-#   - a module predicted to be refused is refused, and the kernel log has
-#     the line koinfo predicted, word for word.
-# Variables: KOINFO_PREDICT (default: the report beside tests/)
+#   - a module predicted to be refused is refused, the kernel log has the
+#     line koinfo predicted, word for word, and neither it nor what was
+#     loaded for it is left loaded.
+# Variables: KOINFO_PREDICT (default: the report beside tests/),
+#            KMODLAB_FIXTURES
 
 # shellcheck source=tests/kmodlab.sh
 TESTS_DIR=${0%/*}/..
 . "$TESTS_DIR/kmodlab.sh"
 
 pred=${KOINFO_PREDICT:-${0%/*}/../../koinfo-predict.txt}
+fx=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
 
 ktap_print_header
 [ -r "$pred" ] || ktap_skip_all "no $pred: 'make image' writes it"
-# "NAME<tab>loads" or "NAME<tab>MESSAGE", from koinfo's "== FILE: predicted
-# load" headers and "=> loads" / "=> refused: MESSAGE (init_module() ...)".
-list=$(awk '/^== .*: predicted load/ { f = $2; sub(/.*\//, "", f); sub(/\.ko:$/, "", f) }
-	    /^  => loads/ { print f "\tloads" }
-	    /^  => refused: / { m = $0; sub(/^  => refused: /, "", m)
-				sub(/ \(init_module\(\) fails: .*$/, "", m); print f "\t" m }' "$pred")
+# "NAME<tab>DEPENDS<tab>loads" or "NAME<tab>DEPENDS<tab>MESSAGE" (DEPENDS:
+# space-separated, "-" for none), from koinfo's "== FILE: predicted load"
+# headers, its "depends: A,B" lines and "=> loads" or "=> refused: MESSAGE
+# (init_module() ...)". A name seen twice is checked once.
+list=$(awk -v OFS='\t' '
+	/^== .*: predicted load/ { f = $2; sub(/.*\//, "", f); sub(/\.ko:$/, "", f); d = "-" }
+	/^  depends: / { d = $2; gsub(/,/, " ", d) }
+	/^  => / && !seen[f]++ {
+		m = $0
+		sub(/^  => (refused: )?/, "", m)
+		sub(/ \(init_module\(\) fails: .*$/, "", m)
+		if (m ~ /^loads/) m = "loads"
+		print f, d, m
+	}' "$pred")
 [ -n "$list" ] || ktap_skip_all "$pred holds no prediction"
-# shellcheck disable=SC2046 # one word per module
-require_modules $(printf '%s\n' "$list" | cut -f1)
-ktap_set_plan "$(($(printf '%s\n' "$list" | wc -l) * 2))"
+# The modules of extra/ are locked; the fixtures are no module of extra/:
+# only the files that name them load them (as tests/test-exporter.sh).
+# Two checks for a load, three for a refusal.
+mods='' fixtures='' plan=0 tab=$(printf '\t') nl='
+'
+while IFS=$tab read -r m _ want; do
+	if [ -r "$KO_DIR/$m.ko" ]; then
+		mods="$mods $m"
+	else
+		fixtures="$fixtures $m"
+	fi
+	plan=$((plan + 2))
+	[ "$want" = loads ] || plan=$((plan + 1))
+done <<EOF
+$list
+EOF
+# shellcheck disable=SC2086 # one word per module
+require_modules $mods
+ktap_set_plan $plan
 
-tab=$(printf '\t')
 # shellcheck disable=SC2317 # run by kmodlab.sh at exit
 test_cleanup() {
-	for m in $(printf '%s\n' "$list" | cut -f1); do
+	# shellcheck disable=SC2086 # one word per module
+	unload $fixtures
+	for m in $mods; do
 		modprobe -r "$m"
 	done
 }
 
 # A here-document, not a pipe: the loop must count its checks in this shell.
-while IFS=$tab read -r m want; do
-	unload "$m"
-	log_mark
-	run modprobe "$m"
+while IFS=$tab read -r m deps want; do
+	[ "$deps" != - ] || deps=
+	case " $fixtures " in
+	*" $m "*) # shellcheck disable=SC2086 # one word per module
+		  [ -z "$deps" ] || modprobe -a $deps
+		  log_mark
+		  run insmod "$fx/$m.ko" ;;
+	*)	  unload "$m"
+		  log_mark
+		  run modprobe "$m" ;;
+	esac
 	if [ "$want" = loads ]; then
 		check_run "$m: loads, as koinfo predicted" 0
 		run modprobe -r "$m"
 		check_run "$m: ... and unloads" 0
-	else
-		check_run "$m: refused, as koinfo predicted" 1
-		if log_since | grep -qF -- "$want"; then
-			ktap_test_pass "$m: the kernel says what koinfo predicted"
-		else
-			ktap_print_msg "expected in the kernel log: $want; got:"
-			log_since | sed 's/^/#   /'
-			ktap_test_fail "$m: the kernel says what koinfo predicted"
-		fi
+		continue
 	fi
+	check_run "$m: refused, as koinfo predicted" 1
+	# A whole line of the log: "[ time] MESSAGE".
+	log_get
+	case "$since$nl" in
+	*"] $want$nl"*)
+		ktap_test_pass "$m: the kernel says what koinfo predicted" ;;
+	*)	ktap_print_msg "expected in the kernel log: $want; got:"
+		__show "$since"
+		ktap_test_fail "$m: the kernel says what koinfo predicted" ;;
+	esac
+	# What was loaded for it goes too: a refused module holds no reference.
+	# shellcheck disable=SC2086 # one word per module
+	[ -z "$deps" ] || modprobe -r $deps
+	# shellcheck disable=SC2086
+	check_eq "$m: ... nothing left loaded${deps:+ ($m $deps)}" \
+		"$(for _ in $m $deps; do printf 'no '; done)" "$(loaded $m $deps)"
 done <<EOF
 $list
 EOF

@@ -260,6 +260,7 @@ struct run {
 	char first[512];	/* and the kernel's words for it */
 	char taints[16];
 	int forced;		/* TAINT_FORCED_MODULE already printed */
+	char depends[512];	/* as modinfo's: "exporter,other" */
 };
 
 static void say(struct run *r, int kernel, const char *fmt, ...)
@@ -319,9 +320,12 @@ static int force_load(struct run *r, const struct kdir *k, const char *reason)
 	return 1;
 }
 
-/* check_version(): 1 when the CRCs agree or need not. */
+/*
+ * check_version(): 1 when the CRCs agree or need not; else 0, the kernel's
+ * line as the refusal (with err, what the caller's init_module() returns).
+ */
 static int check_version(struct run *r, const struct kdir *k, const char *sym,
-			 int has_crc, uint32_t crc)
+			 int has_crc, uint32_t crc, int err)
 {
 	size_t i;
 
@@ -335,9 +339,11 @@ static int check_version(struct run *r, const struct kdir *k, const char *sym,
 		if (r->ko->vers[i].crc == crc)
 			return 1;
 		say(r, 1, "%s: disagrees about version of symbol %s", r->name, sym);
+		refuse(r, err, "%s: disagrees about version of symbol %s", r->name, sym);
 		return 0;
 	}
 	say(r, 1, "%s: no symbol version for %s", r->name, sym);
+	refuse(r, err, "%s: no symbol version for %s", r->name, sym);
 	return 0;
 }
 
@@ -380,9 +386,65 @@ static int find_symbol(const struct kdir *k, const struct run *r, const char *na
 	return 0;
 }
 
+/* The other .ko given that exports NAME, whatever its license or CRC. */
+static const struct ko *given_exporter(const struct kdir *k, const struct run *r,
+				       const char *name, const struct ko_sym **sym)
+{
+	size_t i, j;
+
+	for (i = 0; i < k->nkos; i++) {
+		const struct ko *o = k->kos[i];
+
+		for (j = 0; o != r->ko && j < o->nexports; j++) {
+			if (!strcmp(o->exports[j].name, name)) {
+				*sym = &o->exports[j];
+				return o;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * What modpost writes as depends= and depmod into modules.dep: the modules
+ * that export the module's undefined symbols, by name alone (a GPL-only or
+ * CRC mismatch still makes a dependency), so modprobe loads them first.
+ * The files given first, then in-tree modules named in Module.symvers.
+ */
+static void find_depends(struct run *r, const struct kdir *k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->ko->nundefs; i++) {
+		const char *sym = r->ko->undefs[i].name, *dep, *p;
+		const struct export *e = symvers_find(k, sym);
+		const struct ko_sym *x;
+		const struct ko *o = given_exporter(k, r, sym, &x);
+		size_t len;
+
+		if (o && o->name) {
+			dep = o->name;
+		} else if (e && strcmp(e->owner, "vmlinux")) {
+			p = strrchr(e->owner, '/');
+			dep = p ? p + 1 : e->owner;
+		} else {
+			continue;
+		}
+		len = strlen(dep);
+		/* Already there: as a whole word of the comma-separated list. */
+		for (p = r->depends; (p = strstr(p, dep)); p += len)
+			if ((p == r->depends || p[-1] == ',') && (!p[len] || p[len] == ','))
+				break;
+		if (p || n + len + 2 > sizeof(r->depends))
+			continue;
+		n += snprintf(r->depends + n, sizeof(r->depends) - n, "%s%s", n ? "," : "", dep);
+	}
+}
+
 static void resolve(struct run *r, const struct kdir *k, const struct ko_sym *u, int gplok)
 {
 	const struct ko *from;
+	const struct ko_sym *x;
 	struct export e;
 	const struct export *any;
 	int found = find_symbol(k, r, u->name, gplok, &e, &from);
@@ -394,7 +456,11 @@ static void resolve(struct run *r, const struct kdir *k, const struct ko_sym *u,
 			return;
 		}
 		any = symvers_find(k, u->name);
-		if (any && any->gpl && !gplok)
+		from = given_exporter(k, r, u->name, &x);
+		if (from && x->gpl && !gplok)
+			say(r, 0, "%s: exported GPL-only by %s (given); this module's license is not GPL-compatible",
+			    u->name, from->name);
+		else if (any && any->gpl && !gplok)
 			say(r, 0, "%s: exported GPL-only by %s; this module's license is not GPL-compatible",
 			    u->name, any->owner);
 		else
@@ -411,9 +477,9 @@ static void resolve(struct run *r, const struct kdir *k, const struct ko_sym *u,
 	    found == 2 ? "none (exporter built without modversions)" :
 	    !u->has_crc ? "missing from __versions" :
 	    u->crc == e.crc ? "matches" : "differs");
-	if (!check_version(r, k, u->name, found == 1, e.crc)) {
+	if (!check_version(r, k, u->name, found == 1, e.crc, EINVAL)) {
 		say(r, 1, "%s: Unknown symbol %s (err %d)", r->name, u->name, -EINVAL);
-		refuse(r, EINVAL, "%s: disagrees about version of symbol %s", r->name, u->name);
+		refuse(r, EINVAL, "%s: Unknown symbol %s (err %d)", r->name, u->name, -EINVAL);
 		return;
 	}
 	if (!e.ns || !*e.ns)
@@ -448,7 +514,7 @@ static void predict_one(struct run *r, const struct kdir *k)
 
 	/* check_modstruct_version(): module_layout's CRC, if the kernel has it. */
 	layout = symvers_find(k, "module_layout");
-	if (layout && !check_version(r, k, "module_layout", 1, layout->crc)) {
+	if (layout && !check_version(r, k, "module_layout", 1, layout->crc, ENOEXEC)) {
 		refuse(r, ENOEXEC, "%s: disagrees about version of symbol module_layout", r->name);
 		return;
 	}
@@ -539,6 +605,7 @@ int predict(struct kdir *k, struct ko **kos, size_t n, int json, FILE *out,
 			fputs(": predicted load into this kernel\n", out);
 		}
 		predict_one(&r, k);
+		find_depends(&r, k);
 		if (r.err && !first[0])
 			snprintf(first, firstlen, "%s: %s", kos[i]->path, r.first);
 		refused |= !!r.err;
@@ -551,8 +618,17 @@ int predict(struct kdir *k, struct ko **kos, size_t n, int json, FILE *out,
 				fputs("null", out);
 			fputs(", \"taints\": ", out);
 			json_str(out, r.taints);
+			fputs(", \"depends\": ", out);
+			json_str(out, r.depends);
 			fputc('}', out);
-		} else if (r.err) {
+			continue;
+		}
+		if (r.depends[0]) {
+			fputs("  depends: ", out);
+			text_str(out, r.depends);
+			fputc('\n', out);
+		}
+		if (r.err) {
 			fputs("  => refused: ", out);
 			text_str(out, r.first);
 			fprintf(out, " (init_module() fails: %s, %s)\n",

@@ -499,6 +499,10 @@ static int read_init_exit(struct ko *ko)
  * __ksymtab_NAME sits in __ksymtab or __ksymtab_gpl; __kstrtabns_NAME in
  * __ksymtab_strings holds the namespace (include/linux/export.h, 5.4+);
  * __crc_NAME exists when the exporter was built with CONFIG_MODVERSIONS.
+ * Newer kernels (the edge kernel, 7.x: commit 55fcb92 "module: use
+ * kflagstab instead of *_gpl sections") put every export in __ksymtab and
+ * say GPL-only in the byte __flags_NAME of __kflagstab (KSYM_FLAG_GPL_ONLY,
+ * include/linux/module_symbol.h).
  */
 static void export_kind(struct ko *ko, struct ko_sym *e)
 {
@@ -509,13 +513,29 @@ static void export_kind(struct ko *ko, struct ko_sym *e)
 
 	for (i = 1; d && gelf_getsym(d, i, &sym); i++) {
 		n = symname(ko, &sym);
-		if (!n || sym.st_shndx == SHN_UNDEF || sym.st_shndx >= ko->nsecs)
+		if (!n || sym.st_shndx == SHN_UNDEF)
 			continue;
-		sec = ko_secname(ko, sym.st_shndx);
+		/*
+		 * Up to 5.18 genksyms' linker script defines __crc_NAME as an
+		 * absolute symbol (SHN_ABS, the CRC its value); since 5.19 it
+		 * sits in ___kcrctab+NAME. libkmod reads the value either way.
+		 */
 		if (!strncmp(n, "__crc_", 6) && !strcmp(n + 6, e->name)) {
 			e->has_crc = 1;
-		} else if (!strncmp(n, "__ksymtab_", 10) && !strcmp(n + 10, e->name)) {
-			e->gpl = !strncmp(sec, "__ksymtab_gpl", 13);
+			continue;
+		}
+		if (sym.st_shndx >= ko->nsecs)
+			continue;
+		sec = ko_secname(ko, sym.st_shndx);
+		if (!strncmp(n, "__ksymtab_", 10) && !strcmp(n + 10, e->name)) {
+			e->gpl |= !strncmp(sec, "__ksymtab_gpl", 13);
+		} else if (!strncmp(n, "__flags_", 8) && !strcmp(n + 8, e->name) &&
+			   !strcmp(sec, "__kflagstab")) {
+			const GElf_Shdr *sh = &ko->secs[sym.st_shndx].sh;
+
+			if (sh->sh_type == SHT_PROGBITS && sym.st_value < sh->sh_size &&
+			    sh->sh_offset + sym.st_value < ko->len)
+				e->gpl |= ko->data[sh->sh_offset + sym.st_value] & 1;
 		} else if (!strncmp(n, "__kstrtabns_", 12) && !strcmp(n + 12, e->name)) {
 			const GElf_Shdr *sh = &ko->secs[sym.st_shndx].sh;
 			const char *s, *end;
