@@ -257,7 +257,8 @@ test-loader: image
 trace: image
 	$(BOOT) -q $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=trace kmodlab_trace=$(M)
 	@sed -n '/^trace-load: begin/,/^trace-load: end/p' $(BUILD)/$@.log | tee $(BUILD)/trace.txt
-	@grep -q '^trace-load: end' $(BUILD)/$@.log
+	@grep -q '^trace-load: end' $(BUILD)/$@.log || \
+		{ grep '^trace-load: ' $(BUILD)/$@.log >&2; exit 1; }
 
 shell: image
 	$(BOOT) -i $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=shell

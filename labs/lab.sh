@@ -126,7 +126,7 @@ check() {
 
 # prove: every lab's checks pass on the solution and all fail on the skeleton.
 prove() {
-	local lab n=0 total score f fails
+	local lab n=0 total score f fails skip
 
 	set -- "$top"/labs/[0-9]*-*/
 	printf 'KTAP version 1\n1..%d\n' $(($# * 2))
@@ -144,7 +144,15 @@ prove() {
 
 		score=$(check "${lab##*/}" "$build/solution" 2>&1 | tail -n 1)
 		n=$((n + 1))
-		if [ "$score" = "lab ${lab##*/}: $total/$total" ]; then
+		# A lab this kernel cannot run (e.g. no function_graph tracer)
+		# skips its checks, saying why: both of its results skip.
+		skip=$(sed -n 's/^  1\.\.0 # SKIP //p' "$build/${lab##*/}.log")
+		if [ -n "$skip" ]; then
+			echo "ok $n ${lab##*/}: the solution scores $total/$total # SKIP $skip"
+			n=$((n + 1))
+			echo "ok $n ${lab##*/}: the untouched skeleton scores 0/$total # SKIP $skip"
+			continue
+		elif [ "$score" = "lab ${lab##*/}: $total/$total" ]; then
 			echo "ok $n ${lab##*/}: the solution scores $total/$total"
 		else
 			echo "# got: $score"
