@@ -3,12 +3,12 @@
 #
 # Everything CI runs, in one go, for a person too: static analysis, the
 # suite on each kernel of MATRIX (make test-matrix: its modules rebuilt with
-# W=1, a table of kernel x check), the loader checks on each kernel of
-# MATRIX too (make test-loader: koinfo's predictions for the modules and
-# the failure fixtures, the trace), then on the default kernel the build
-# variants, the labs, the QEMU board, make install and DKMS. A failing step
-# does not stop the others; the last line counts every check of every step
-# ("N passed, N failed").
+# W=1, a table of kernel x check); on each kernel of MATRIX too the loader
+# checks (make test-loader: koinfo's predictions for the modules and the
+# failure fixtures, the trace), the build variants and DKMS; the labs on
+# the default kernel and the edge one; then on the default kernel the QEMU
+# board and make install. A failing step does not stop the others; the
+# last line counts every check of every step ("N passed, N failed").
 #
 # Usage: scripts/test-all.sh     (from the Makefile: 'make test-all')
 # Variables: MATRIX (default: 5.10 6.1 6.12 edge), MAKE
@@ -62,11 +62,11 @@ for k in $MATRIX; do
 		"build/$k/kernel-log.log"
 done
 
-rm -f build/6.1/builds.log build/labs.log build/6.1/board.log \
+rm -f build/*/builds.log build/labs.log build/6.1/board.log \
 	build/6.1/install-host.log build/6.1/test-install.log
-# Each test-loader boot rebuilds the modules for its kernel: begin with
-# the one test-matrix built last, end with the default one (6.1), which
-# the steps after it use. KDIR is the Makefile's, for 6.1: not passed on.
+# The modules are rebuilt for each kernel in turn: begin with the one
+# test-matrix built last, end with the default one (6.1), which the steps
+# after the loop use. KDIR is the Makefile's, for each: not passed on.
 loader=
 for k in $MATRIX; do
 	case $k in
@@ -80,16 +80,22 @@ for k in $loader; do
 	rm -f "build/$k/test-loader.log" "build/$k/kernel-loader-log.log"
 	step "test-loader-$k" env -u KDIR "${make[@]}" KERNEL="$k" test-loader
 	ktap "test-loader-$k" "build/$k/test-loader.log" "build/$k/kernel-loader-log.log"
+	step "test-builds-$k" env -u KDIR "${make[@]}" KERNEL="$k" test-builds
+	ktap "test-builds-$k" "build/$k/builds.log"
+	step "dkms-check-$k" env -u KDIR "${make[@]}" KERNEL="$k" dkms-check
+	if [ "$k" = edge ]; then
+		rm -f build/labs.log
+		step test-labs-edge env -u KDIR "${make[@]}" KERNEL=edge test-labs
+		ktap test-labs-edge build/labs.log
+	fi
 done
-step test-builds "${make[@]}" test-builds
-ktap test-builds build/6.1/builds.log
+rm -f build/labs.log
 step test-labs "${make[@]}" test-labs
 ktap test-labs build/labs.log
 step test-board-qemu "${make[@]}" test-board-qemu
 ktap test-board-qemu build/6.1/board.log
 step test-install "${make[@]}" test-install
 ktap test-install build/6.1/install-host.log build/6.1/test-install.log
-step dkms-check "${make[@]}" dkms-check
 
 printf '\n==== all steps\n'
 for f in "$out"/*.ktap; do
