@@ -268,9 +268,12 @@ shell: image
 skels:
 	labs/lab.sh skels
 
-# Lab 6 reads a trace of helloworld's load.
+# Lab 6 reads a trace of helloworld's load. A kernel without the
+# function_graph tracer (edge) leaves trace-load's reason there instead,
+# and lab 6 skips with it; any other failure fails.
 $(BUILD)/trace.txt:
-	$(MAKE) --no-print-directory trace M=helloworld
+	$(MAKE) --no-print-directory trace M=helloworld || \
+		grep '^trace-load: no function_graph tracer' $(BUILD)/trace.log >$@
 
 lab: $(STAMP) fixtures setup $(BASE) $(BUILD)/trace.txt
 	@test -n "$(N)" || { echo "usage: make lab N=<lab number>"; exit 2; }

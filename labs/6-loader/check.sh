@@ -14,8 +14,10 @@ top=$(cd "${0%/*}/../.." && pwd)
 TRACE=${TRACE:-$top/build/${KERNEL:-6.1}/trace.txt}
 
 ktap_print_header
-grep -q '\[helloworld\]' "$TRACE" 2>/dev/null ||
-	ktap_skip_all "no trace of helloworld in $TRACE: run make trace M=helloworld"
+grep -q '\[helloworld\]' "$TRACE" 2>/dev/null || {
+	why=$(sed -n 's/^trace-load: //p' "$TRACE" 2>/dev/null)
+	ktap_skip_all "${why:-no trace of helloworld in $TRACE: run make trace M=helloworld}"
+}
 [ -r "$LAB_WORK/answers.sh" ] || ktap_skip_all "no $LAB_WORK/answers.sh: run make skels"
 ktap_set_plan 7
 
