@@ -208,12 +208,13 @@ image: $(STAMP) fixtures koinfo setup $(BASE)
 	cat $(BASE) $(BUILD)/overlay.cpio > $(INITRD)
 
 # The host's checks (tests/host/) run while the guest boots and runs its
-# own; then the guest kernel's own reports (KASAN, kmemleak, lockdep, UBSAN,
+# own, niced: they are done long before the guest, whose vCPU threads need
+# both cores to finish first; then the guest kernel's own reports (KASAN, kmemleak, lockdep, UBSAN,
 # BUG, WARNING) are read from the console log: one verdict for all three.
 KERNEL_LOG = awk -v kmemleak=$(kmemleak) -f qemu/kernel-log.awk $(BUILD)/$@.log | \
 	tee $(BUILD)/$(subst test,kernel,$@)-log.log
 test: image
-	@tests/run.sh $(HOST_TESTS) > $(BUILD)/host.log 2>&1 & \
+	@nice -n 10 tests/run.sh $(HOST_TESTS) > $(BUILD)/host.log 2>&1 & \
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests $(TEST_CMDLINE); \
 	booted=$$?; \
 	wait; cat $(BUILD)/host.log; $(KERNEL_LOG); \
