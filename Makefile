@@ -214,7 +214,7 @@ image: $(STAMP) fixtures koinfo setup $(BASE)
 KERNEL_LOG = awk -v kmemleak=$(kmemleak) -f qemu/kernel-log.awk $(BUILD)/$@.log | \
 	tee $(BUILD)/$(subst test,kernel,$@)-log.log
 test: image
-	@nice -n 10 tests/run.sh $(HOST_TESTS) > $(BUILD)/host.log 2>&1 & \
+	@chrt --idle 0 tests/run.sh $(HOST_TESTS) > $(BUILD)/host.log 2>&1 & \
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests $(TEST_CMDLINE); \
 	booted=$$?; \
 	wait; cat $(BUILD)/host.log; $(KERNEL_LOG); \
