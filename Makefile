@@ -208,9 +208,10 @@ image: $(STAMP) fixtures koinfo setup $(BASE)
 	cat $(BASE) $(BUILD)/overlay.cpio > $(INITRD)
 
 # The host's checks (tests/host/) run while the guest boots and runs its
-# own, niced: they are done long before the guest, whose vCPU threads need
-# both cores to finish first; then the guest kernel's own reports (KASAN, kmemleak, lockdep, UBSAN,
-# BUG, WARNING) are read from the console log: one verdict for all three.
+# own, at idle priority (chrt --idle): they take only the CPU time the
+# guest's vCPU threads leave, and are still done long before them. Then
+# the guest kernel's own reports (KASAN, kmemleak, lockdep, UBSAN, BUG,
+# WARNING) are read from the console log: one verdict for all three.
 KERNEL_LOG = awk -v kmemleak=$(kmemleak) -f qemu/kernel-log.awk $(BUILD)/$@.log | \
 	tee $(BUILD)/$(subst test,kernel,$@)-log.log
 test: image
