@@ -55,7 +55,7 @@ mkdir -p "$(dirname "$log")"
 # translates ld.so, libc and libcrypto afresh (kmod: 25 ms, not 50).
 # The kernel's own KASLR, which decides where modules go, stays on.
 # shellcheck disable=SC2206 # QEMU_FLAGS is a list of words
-cmd=("$QEMU" -M virt,gic-version=3 -cpu cortex-a57 -smp 2 -m 512 -nographic -no-reboot
+cmd=("$QEMU" -M "virt,gic-version=3" -cpu cortex-a57 -smp 2 -m 512 -nographic -no-reboot
      -nic none ${QEMU_FLAGS-} -kernel "$vmlinuz" -initrd "$initrd"
      -append "console=ttyAMA0 panic=-1 quiet kpti=0 rcupdate.rcu_expedited=1 norandmaps $*")
 echo "boot: ${cmd[*]}" >&2
