@@ -7,7 +7,7 @@
 # checks (make test-loader: koinfo's predictions for the modules and the
 # failure fixtures, the trace), the build variants and DKMS; the labs on
 # the default kernel and the edge one; then on the default kernel the QEMU
-# board and make install. A failing step does not stop the others; the
+# board, make install and the stress run. A failing step does not stop the others; the
 # last line counts every check of every step ("N passed, N failed").
 #
 # Usage: scripts/test-all.sh     (from the Makefile: 'make test-all')
@@ -96,6 +96,9 @@ step test-board-qemu "${make[@]}" test-board-qemu
 ktap test-board-qemu build/6.1/board.log
 step test-install "${make[@]}" test-install
 ktap test-install build/6.1/install-host.log build/6.1/test-install.log
+rm -f build/6.1/stress.log
+step stress "${make[@]}" stress
+ktap stress build/6.1/stress.log
 
 printf '\n==== all steps\n'
 for f in "$out"/*.ktap; do

@@ -15,9 +15,9 @@
 #   - HINT: when set, a failing check prints it as "# hint: ..." (labs/).
 # A test that must undo something defines test_cleanup(): it runs on exit.
 #
-# Each process costs 10-50 ms in the QEMU guest (kmod's tools ~50 ms), so
+# Each process costs 5-25 ms in the QEMU guest (a kmod tool ~25 ms), so
 # the helpers work with the shell's own builtins where they can: read,
-# case and parameter expansion start no process.
+# case, field splitting and parameter expansion start no process.
 #
 # Variables: RELEASE  the running kernel (default: uname -r; run.sh sets it)
 #            KO_DIR   the built modules (default: /lib/modules/$RELEASE/extra)
