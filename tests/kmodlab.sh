@@ -31,13 +31,13 @@ RELEASE=${RELEASE:-$(uname -r)}
 KO_DIR=${KO_DIR:-/lib/modules/$RELEASE/extra}
 
 run() {
-	# A kmod tool by its path, not through its function: the subshell
-	# then becomes the tool (exec) instead of starting it (fork, exec).
+	# A kmod tool by its path (kmod_tools.sh's kmod_NAME), not through its
+	# function: the subshell then becomes the tool (exec) instead of
+	# starting it (fork, exec).
 	case $1 in
-	insmod | rmmod | modprobe | lsmod | modinfo | depmod)
-		eval "_tool=\${kmod_$1:-$1}"
-		shift
-		set -- "$_tool" "$@" ;;
+	*[!a-z_]*) ;;
+	*)	eval "_tool=\${kmod_$1-}"
+		[ -z "$_tool" ] || { shift; set -- "$_tool" "$@"; } ;;
 	esac
 	out=$("$@" 2>&1)
 	rc=$?
