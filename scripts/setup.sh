@@ -79,41 +79,8 @@ usage() {
 	exit 2
 }
 
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then
-		"$@"
-	elif command -v sudo >/dev/null; then
-		sudo "$@"
-	else
-		die "'$*' needs root: run 'sudo $0' or run it as root"
-	fi
-}
-
-# missing PKG...: those of PKG that are not installed (one dpkg call).
-missing() {
-	local ok
-
-	ok=$(dpkg-query -W -f='${db:Status-Abbrev}${Package}\n' "$@" \
-		2>/dev/null | sed -n 's/^ii *//p')
-	printf '%s\n' "$@" | grep -vxF -e "${ok:-/}" || true
-}
-
-# install_pkgs [--update] PKG...: apt-get install those not installed yet.
-install_pkgs() {
-	local missing=() update=''
-
-	[ "$1" != --update ] || { update=1; shift; }
-	mapfile -t missing < <(missing "$@")
-	[ ${#missing[@]} -eq 0 ] && [ -z "$update" ] && return
-	say "installing host packages: ${missing[*]}"
-	as_root apt-get update -q >&2 ||
-		die "apt-get update failed: check the apt sources"
-	[ ${#missing[@]} -eq 0 ] && return
-	# QEMU's recommends pull a whole desktop stack: leave them out.
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-		--no-install-recommends "${missing[@]}" >&2 ||
-		die "could not install ${missing[*]}"
-}
+# shellcheck source=scripts/lib/pkgs.sh
+. "$top/scripts/lib/pkgs.sh"
 
 host_packages() {
 	# gcc, pkg-config, libkmod-dev, libelf-dev: tools/koinfo, a host tool.
