@@ -57,8 +57,11 @@ else
 	cross=${CROSS_COMPILE-aarch64-linux-gnu-}
 fi
 
-# The guest's user space: kmod's libraries are found by walking its
-# DT_NEEDED entries when the image is built (qemu/mkinitramfs.sh).
+# The guest's user space, the same whatever the host runs: taken from one
+# named suite (Debian 13 renamed libssl3, for one). kmod's libraries are
+# found by walking its DT_NEEDED entries when the image is built
+# (qemu/mkinitramfs.sh).
+GUEST_SUITE=bookworm
 GUEST_PKGS="busybox-static kmod libc6 liblzma5 libzstd1 libssl3"
 # The QEMU board's extras, unpacked apart so the test image stays as it is.
 # dropbear's libraries (libtomcrypt needs libgmp); glibc comes with the base.
@@ -68,6 +71,7 @@ BOARD_PKGS="dropbear-bin openssh-sftp-server libcrypt1 libtomcrypt1
 # What scripts/lint.sh runs besides the cross gcc and Kbuild.
 LINT_PKGS="sparse cppcheck shellcheck perl xz-utils"
 LINT_SOURCE=${LINT_SOURCE:-linux-source-6.1}
+LINT_SUITE=bookworm
 # checkpatch.pl reads these two from its own folder.
 LINT_FILES="checkpatch.pl spelling.txt const_structs.checkpatch"
 
@@ -91,10 +95,10 @@ host_packages() {
 	# The board's tools: ssh and scp, and DKMS for 'make dkms-check'.
 	[ -z "$board" ] || want+=(openssh-client dkms)
 	# What building a kernel needs beyond building modules: the host's
-	# compiler for its tools, Kconfig's parser generators, bc. Without
-	# module signing and BTF (qemu/edge.config), neither libssl-dev nor
-	# libelf-dev.
-	[ -z "$source" ] || want+=(libc6-dev bc bison flex)
+	# compiler for its tools, Kconfig's parser generators, bc; for
+	# module signing (qemu/edge.config), OpenSSL to make the key and its
+	# library for sign-file and extract-cert. Without BTF, no libelf-dev.
+	[ -z "$source" ] || want+=(libc6-dev bc bison flex openssl libssl-dev)
 	if ! dpkg --print-foreign-architectures | grep -qx arm64 &&
 	   [ "$(dpkg --print-architecture)" != arm64 ]; then
 		say "enabling the arm64 architecture in dpkg"
@@ -104,16 +108,27 @@ host_packages() {
 	install_pkgs $update "${want[@]}"
 }
 
-# The host's own suite uses the host's apt lists. Another suite gets lists
-# of its own in $CACHE/apt/<suite>, for arm64 and the host's architecture
-# (as dpkg has them), which every apt call below reads through $apt_opts.
-apt_opts=()
-private_lists() {
-	local dir=$CACHE/apt/$suite p
+# use_suite SUITE [POCKETS]: the apt calls below (apt_cache, fetch) read
+# SUITE. The host's own suite is read through the host's apt lists. Another
+# gets lists of its own in $CACHE/apt/<suite>, for arm64 and the host's
+# architecture (as dpkg has them): the host's apt sources stay as they are.
+# POCKETS default to SUITE SUITE-updates SUITE-security (sid: sid alone).
+use_suite() {
+	local dir=$CACHE/apt/$1 p
 
+	suite=$1
+	pockets=${2:-}
+	apt_opts=()
+	[ "$suite" != "$host_suite" ] || return 0
+	[ -n "$pockets" ] || case $suite in
+		sid|unstable) pockets=$suite ;;
+		*) pockets="$suite $suite-updates $suite-security" ;;
+		esac
 	apt_opts=(-o "Dir::Etc::SourceList=$dir/sources.list"
 		  -o Dir::Etc::SourceParts=- -o "Dir::State::Lists=$dir/lists"
 		  -o "Dir::Cache=$dir/cache" -o Acquire::Languages=none)
+	# A suite whose Release had expired when it was read (see apt_update).
+	[ ! -e "$dir/expired" ] || apt_opts+=(-o Acquire::Check-Valid-Until=false)
 	[ -e "$dir/.ready" ] && return
 	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
 	for p in $pockets; do
@@ -125,11 +140,33 @@ private_lists() {
 	apt_update
 }
 
+# apt_update: read the suite's own lists again. A mirror that serves a
+# pinned snapshot serves Release files whose Valid-Until has passed (sid's
+# and the -security pockets' carry one); apt then refuses the whole suite.
+# For kmodlab's own lists, and those alone, that is read anyway, and said.
 apt_update() {
-	say "reading Debian $suite's package lists into $CACHE/apt/$suite"
-	apt-get update -q -o APT::Sandbox::User="$(id -un)" "${apt_opts[@]}" \
-		>&2 || die "apt-get update for $suite failed"
-	touch "$CACHE/apt/$suite/.ready"
+	local dir=$CACHE/apt/$suite log=$CACHE/apt/$suite/update.log until
+
+	say "reading Debian $suite's package lists into $dir"
+	if apt-get update -q -o APT::Sandbox::User="$(id -un)" "${apt_opts[@]}" 		>"$log" 2>&1; then
+		touch "$dir/.ready"
+		return
+	fi
+	if ! grep -q '^E: Release file for .* is expired' "$log" ||
+	   [ -e "$dir/expired" ]; then
+		cat "$log" >&2
+		die "apt-get update for Debian $suite failed (above): check the network and $DEBIAN_MIRROR"
+	fi
+	apt_opts+=(-o Acquire::Check-Valid-Until=false)
+	apt-get update -q -o APT::Sandbox::User="$(id -un)" "${apt_opts[@]}" 		>"$log" 2>&1 || {
+		cat "$log" >&2
+		die "apt-get update for Debian $suite failed (above), even ignoring Valid-Until"
+	}
+	until=$(sed -n 's/^Valid-Until: //p' "$dir"/lists/*Release 2>/dev/null |
+		sort -u | head -n 1)
+	say "Debian $suite's Release expired ${until:+on $until }(a pinned snapshot): reading it anyway, for kmodlab's lists of $suite only"
+	echo "${until:-unknown}" >"$dir/expired"
+	touch "$dir/.ready"
 }
 
 # apt_cache ARG...: apt-cache on the suite's lists; no output (and no
@@ -369,7 +406,6 @@ guest() {
 		set -- "$@" "$p:arm64"
 		shift
 	done
-	apt_opts=()	# the guest's user space comes from the host's suite
 	fetch "$@"
 	say "unpacking the guest's packages into $g"
 	rm -rf "$g" && mkdir -p "$g"
@@ -423,33 +459,33 @@ if [ ! -r "$conf" ]; then
 	die "no kernel '$KERNEL' (qemu/kernels/ has: ${known//.conf/})"
 fi
 # The .conf is read by make too: name=value lines, values unquoted.
-suite='' pockets='' image='' source=''
+kernel_suite='' kernel_pockets='' image='' source=''
 while IFS='=' read -r name value; do
 	case $name in
-	suite|pockets|image|source) printf -v "$name" '%s' "$value" ;;
+	suite) kernel_suite=$value ;;
+	pockets) kernel_pockets=$value ;;
+	image|source) printf -v "$name" '%s' "$value" ;;
 	make_flags|kmemleak|'#'*|'') ;;
 	*) die "$conf: unknown setting '$name'" ;;
 	esac
 done < "$conf"
-: "${suite:?$conf names no suite}"
+: "${kernel_suite:?$conf names no suite}"
 [ -n "$image$source" ] || die "$conf names neither an image nor a source"
-[ -n "$pockets" ] || case $suite in
-	sid|unstable) pockets=$suite ;;
-	*) pockets="$suite $suite-updates $suite-security" ;;
-	esac
+# shellcheck source=/dev/null
+host_suite=$(. /etc/os-release && echo "${VERSION_CODENAME-}")
 
 host_packages
-# shellcheck source=/dev/null
-[ "$suite" = "$(. /etc/os-release && echo "${VERSION_CODENAME-}")" ] ||
-	private_lists
+use_suite "$kernel_suite" "$kernel_pockets"
 if [ -n "$source" ]; then
 	edge
 else
 	kernel
 fi
 # shellcheck disable=SC2086 # lists of package names
-guest guest $GUEST_PKGS
-# shellcheck disable=SC2086
-[ -z "$board" ] || guest guest-board $BOARD_PKGS
-[ -z "$lint" ] || lint_tools
+{
+	use_suite "$GUEST_SUITE"
+	guest guest $GUEST_PKGS
+	[ -z "$board" ] || guest guest-board $BOARD_PKGS
+}
+[ -z "$lint" ] || { use_suite "$LINT_SUITE"; lint_tools; }
 [ -z "$print_kdir" ] || echo "$kcache/build"
