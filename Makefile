@@ -10,6 +10,7 @@
 #   make test-matrix  'make test' on every kernel of MATRIX, then one table
 #                   of kernel x check
 #   make test-all   everything CI runs (scripts/test-all.sh), one closing line
+#   make test-setup scripts/setup.sh's own checks (tests/setup/)
 #   make demo       boot and walk through the tutorial's commands
 #   make shell      boot and get a shell in the guest
 #   make trace M=helloworld
@@ -54,12 +55,25 @@
 #                  (default: /lib/modules/<release>/extra)
 #   M              the module 'make trace' loads (helloworld)
 
+# Kbuild cannot build in a folder whose path has a space: make splits
+# M=$(CURDIR) and KDIR into words and fails deep inside with "No rule to
+# make target". Say so at once, with what to do.
+ifneq ($(words $(CURDIR)),1)
+$(error kmodlab: the path '$(CURDIR)' has a space in it, and Kbuild cannot \
+build there: move or clone kmodlab to a path without spaces \
+(e.g. git clone '$(CURDIR)' ~/kmodlab))
+endif
+
 KERNEL ?= 6.1
 M ?= helloworld
 MATRIX ?= 5.10 6.1 6.12 edge
 KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
 KCACHE := $(KMODLAB_CACHE)/kernels/$(KERNEL)
 KDIR ?= $(KCACHE)/build
+ifneq ($(words $(KDIR)),1)
+$(error kmodlab: KDIR '$(KDIR)' has a space in it, and Kbuild cannot build \
+against it: use a kernel tree (or KMODLAB_CACHE) on a path without spaces)
+endif
 ARCH ?= arm64
 CROSS_COMPILE ?= $(if $(filter aarch64 arm64,$(shell uname -m)),,aarch64-linux-gnu-)
 export KERNEL KMODLAB_CACHE
@@ -222,6 +236,14 @@ test: image
 	awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log \
 		$(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
 
+# scripts/setup.sh itself (tests/setup/): what it finds installed, its
+# own apt lists against the mirror, a damaged cache, paths Kbuild refuses.
+test-setup:
+	@mkdir -p build
+	tests/run.sh -j 1 $(patsubst tests/%,%,$(wildcard tests/setup/test-*.sh)) | \
+		tee build/setup.log
+	@awk -f qemu/verdict.awk build/setup.log
+
 # Other ways to build: separately (KBUILD_EXTRA_SYMBOLS), modpost's refusals.
 test-builds: $(STAMP)
 	@mkdir -p $(BUILD)
@@ -380,6 +402,7 @@ clean: modules-clean
 FORCE:
 
 .PHONY: all modules setup koinfo fixtures image test test-all test-builds \
+	test-setup \
 	test-loader test-matrix modules-clean \
 	demo trace shell skels lab test-labs bench stress lint clean deploy \
 	test-board setup-board board-image board-qemu board-qemu-stop \

@@ -55,6 +55,9 @@ ktap() {
 }
 
 step lint "${make[@]}" lint
+rm -f build/setup.log
+step test-setup "${make[@]}" test-setup
+ktap test-setup build/setup.log
 
 step test-matrix "${make[@]}" test-matrix MATRIX="$MATRIX"
 for k in $MATRIX; do
