@@ -18,6 +18,7 @@
 # 5. With --board, also the host's ssh client and dkms, and the QEMU
 #    board's ssh server (dropbear, and OpenSSH's sftp-server for scp) with
 #    its libraries, for 'make test-board-qemu' and 'make dkms-check'.
+# 6. With --fresh, also debootstrap, for 'make test-fresh'.
 #
 # A kernel of another Debian suite than the host's is fetched through apt
 # lists of its own under the cache: the host's apt sources stay as they are.
@@ -36,8 +37,9 @@
 #   DEBIAN_MIRROR  (http://deb.debian.org/debian) and DEBIAN_SECURITY
 #                  (http://deb.debian.org/debian-security), for other suites
 #
-# Usage: scripts/setup.sh [--board] [--lint] [--print-kdir]
+# Usage: scripts/setup.sh [--board] [--lint] [--fresh] [--print-kdir]
 #   --board        also what the board targets need (step 5)
+#   --fresh        also debootstrap (step 6)
 #   --print-kdir   print the cached headers folder on stdout when done
 #   --lint         also install and fetch the static analysis tools
 
@@ -94,6 +96,8 @@ host_packages() {
 	[ "$(uname -m)" = aarch64 ] || want+=(gcc-aarch64-linux-gnu)
 	# The board's tools: ssh and scp, and DKMS for 'make dkms-check'.
 	[ -z "$board" ] || want+=(openssh-client dkms)
+	# Clean Debian roots for 'make test-fresh'.
+	[ -z "$fresh" ] || want+=(debootstrap)
 	# What building a kernel needs beyond building modules: the host's
 	# compiler for its tools, Kconfig's parser generators, bc; for
 	# module signing (qemu/edge.config), OpenSSL to make the key and its
@@ -234,8 +238,8 @@ edge() {
 	   { [ -z "$pin" ] || [ "$(cat "$kcache/source")" = "$pin" ]; } &&
 	   cmp -s "$frag" "$kcache/edge.config"; then
 		sealed "$kcache" && return
-		# Built here, not unpacked: build it again (make redoes what is
-		# missing; a file cut short is older than what it was made from).
+		# Built here, not unpacked: make rebuilds what is missing, but
+		# not a file cut short, so the image goes first.
 		say "the cache's edge kernel cannot be used ($damaged): building it again"
 		rm -f "$kcache/.ready" "$kcache/build/arch/arm64/boot/Image"
 	fi
@@ -374,10 +378,11 @@ lint_tools() {
 	touch "$dir/.ready"
 }
 
-print_kdir='' lint='' board=''
+print_kdir='' lint='' board='' fresh=''
 for arg; do
 	case $arg in
 	--board) board=1 ;;
+	--fresh) fresh=1 ;;
 	--print-kdir) print_kdir=1 ;;
 	--lint) lint=1 ;;
 	*) usage ;;
