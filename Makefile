@@ -11,6 +11,8 @@
 #                   of kernel x check
 #   make test-all   everything CI runs (scripts/test-all.sh), one closing line
 #   make test-setup scripts/setup.sh's own checks (tests/setup/)
+#   make test-fresh the README's two commands on clean Debian 12 and 13
+#                   roots, as root and as a user with sudo (needs root)
 #   make demo       boot and walk through the tutorial's commands
 #   make shell      boot and get a shell in the guest
 #   make trace M=helloworld
@@ -37,6 +39,7 @@
 #                  5.10, 6.1, 6.12 (Debian's) or edge (built from sid's
 #                  linux-source with KASAN, kmemleak, lockdep and UBSAN)
 #   MATRIX         the kernels test-matrix runs (5.10 6.1 6.12 edge)
+#   FRESH          the Debian releases test-fresh tries (bookworm trixie)
 #   EDGE_VERSION   the linux-source-<version> of the edge kernel (sid's newest)
 #   KDIR           the kernel tree to build against (default: KERNEL's
 #                  cached Debian headers; e.g. a LubanCat SDK kernel, or
@@ -79,11 +82,14 @@ CROSS_COMPILE ?= $(if $(filter aarch64 arm64,$(shell uname -m)),,aarch64-linux-g
 export KERNEL KMODLAB_CACHE
 
 # The kernel's settings (name=value): make_flags, the make flags its
-# headers need (e.g. another CC than the one they name), apply to them only.
-# The scripts that run Kbuild themselves (build checks, labs, DKMS) get
-# them as KMODLAB_MAKE_FLAGS.
+# headers need, apply to them only. Debian's headers also name the compiler
+# their kernel was built with (.kernelvariables: 5.10's gcc-10, 6.1's and
+# 6.12's gcc-12), which the host may not have (Debian 13's cross gcc is
+# 14): the cached kernels build with the host's own cross gcc. A KDIR of
+# the user's keeps what it names. The scripts that run Kbuild themselves
+# (build checks, labs, DKMS) get these as KMODLAB_MAKE_FLAGS.
 -include qemu/kernels/$(KERNEL).conf
-KMODLAB_MAKE_FLAGS = $(if $(filter file,$(origin KDIR)),$(make_flags))
+KMODLAB_MAKE_FLAGS = $(if $(filter file,$(origin KDIR)),CC=$(CROSS_COMPILE)gcc $(make_flags))
 export KMODLAB_MAKE_FLAGS
 
 BUILD := build/$(KERNEL)
@@ -244,6 +250,14 @@ test-setup:
 		tee build/setup.log
 	@awk -f qemu/verdict.awk build/setup.log
 
+# The README's two commands on clean Debian roots (scripts/test-fresh.sh),
+# from the committed HEAD: FRESH names the releases (bookworm trixie).
+test-fresh:
+	@scripts/setup.sh --fresh
+	@mkdir -p build
+	scripts/test-fresh.sh | tee build/fresh.log
+	@awk -f qemu/verdict.awk build/fresh.log
+
 # Other ways to build: separately (KBUILD_EXTRA_SYMBOLS), modpost's refusals.
 test-builds: $(STAMP)
 	@mkdir -p $(BUILD)
@@ -402,7 +416,7 @@ clean: modules-clean
 FORCE:
 
 .PHONY: all modules setup koinfo fixtures image test test-all test-builds \
-	test-setup \
+	test-setup test-fresh \
 	test-loader test-matrix modules-clean \
 	demo trace shell skels lab test-labs bench stress lint clean deploy \
 	test-board setup-board board-image board-qemu board-qemu-stop \
