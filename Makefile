@@ -67,6 +67,10 @@ build there: move or clone kmodlab to a path without spaces \
 (e.g. git clone '$(CURDIR)' ~/kmodlab))
 endif
 
+# kmod's host tools (depmod, modinfo) live in /usr/sbin, which a user's
+# PATH on Debian does not name: the scripts run from here find them.
+export PATH := $(PATH):/usr/sbin:/sbin
+
 KERNEL ?= 6.1
 M ?= helloworld
 MATRIX ?= 5.10 6.1 6.12 edge
