@@ -11,7 +11,10 @@
 #     depends on are the ones modpost wrote in depends=, and the vermagic
 #     it composes from KDIR is the one Kbuild wrote into the module;
 #   - damaged copies (empty, truncated, bad magic, wrong e_machine, not
-#     ELF) get one line on stderr with the kernel's check and exit 1;
+#     ELF) get one line on stderr with the kernel's check and exit 1 (the
+#     loader refuses them); what koinfo cannot read (a missing file, a
+#     folder, a KDIR that is no kernel tree) gets one line saying why and
+#     exit 2 (it cannot tell), with or without --against;
 #   - against a copy of KDIR changed on purpose, the refusal the kernel
 #     would print comes out, in its own words (kernel/module/main.c and
 #     kernel/module/version.c, Linux 6.1): a CRC that differs, a missing
@@ -38,7 +41,7 @@ trap test_cleanup EXIT
 ktap_print_header
 [ -x "$KOINFO" ] || ktap_skip_all "$KOINFO not built: run 'make koinfo'"
 [ -r "$KDIR/Module.symvers" ] || ktap_skip_all "no $KDIR/Module.symvers"
-ktap_set_plan "$(($(echo "$kos" | wc -l) * 10 + 11))"
+ktap_set_plan "$(($(echo "$kos" | wc -l) * 10 + 16))"
 
 # readelf -SW: "name flags size" per section ("-": no flags), sizes in decimal.
 readelf_sections() {
@@ -111,11 +114,13 @@ done
 
 # Damaged copies of the first module.
 ko=$(echo "$kos" | head -n 1)
-one_line_error() {	# NAME FILE ERE
-	"$KOINFO" "$2" >"$tmp/out" 2>"$tmp/err"
+one_line_error() {	# NAME FILE ERE [STATUS [OPTION...]]: one line, exit STATUS (1)
+	_name=$1 _file=$2 _ere=$3 _want=${4:-1}
+	shift $(($# < 4 ? $# : 4))
+	"$KOINFO" "$@" "$_file" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	out="exit $rc, stdout $(wc -c <"$tmp/out") bytes, stderr $(wc -l <"$tmp/err") line(s): $(cat "$tmp/err")"
-	check_match "$1" "^exit 1, stdout 0 bytes, stderr 1 line\(s\): koinfo: .*$3" "$out"
+	check_match "$_name" "^exit $_want, stdout 0 bytes, stderr 1 line\(s\): koinfo: .*$_ere" "$out"
 }
 : >"$tmp/empty.ko"
 one_line_error "empty file: one-line error" "$tmp/empty.ko" 'Invalid ELF header len 0$'
@@ -127,6 +132,16 @@ one_line_error "bad magic: one-line error" "$tmp/magic.ko" 'Invalid ELF header m
 { head -c 18 "$ko"; printf '\076\000'; tail -c +21 "$ko"; } >"$tmp/machine.ko"
 one_line_error "wrong e_machine: one-line error" "$tmp/machine.ko" 'Invalid architecture in ELF header: 62 '
 one_line_error "not an ELF file: one-line error" "$0" 'Invalid ELF header magic'
+# Not the loader's refusal: koinfo could not tell (2), and says why.
+one_line_error "a missing file: cannot tell (exit 2), one line" "$tmp/missing.ko" \
+	': No such file or directory$' 2
+one_line_error "a folder: cannot tell (exit 2), one line" "$tmp" ': not a regular file$' 2
+one_line_error "--against, a missing file: cannot tell (exit 2)" "$tmp/missing.ko" \
+	': No such file or directory$' 2 --against "$KDIR"
+one_line_error "--against, a module and a missing file: cannot tell (exit 2)" \
+	"$tmp/missing.ko" ': No such file or directory$' 2 --against "$KDIR" "$ko"
+one_line_error "--against a folder that is no kernel tree: cannot tell (exit 2)" "$ko" \
+	'not a kernel build or headers tree$' 2 --against "$tmp"
 
 # A copy of KDIR's facts, changed on purpose: what will the kernel say?
 json=$("$KOINFO" --json "$ko")

@@ -94,6 +94,18 @@ struct ko {
 	size_t nvers, nexports, nundefs;
 
 	char err[512];
+	int unknown;		/* err says why koinfo cannot tell: no refusal */
+};
+
+/*
+ * koinfo's exit status. A file the loader refuses (its ELF checks, or
+ * --against's prediction) is not one koinfo could not read: a caller that
+ * takes 1 as a prediction must not get it for a missing file.
+ */
+enum {
+	KO_LOADS = 0,		/* every file passes; with --against, loads */
+	KO_REFUSED = 1,		/* the loader refuses one: its words on stderr */
+	KO_UNKNOWN = 2,		/* koinfo cannot tell (usage, unreadable): why */
 };
 
 /* The machine a module must be built for: e_machine and its name. */
@@ -107,6 +119,8 @@ int ko_open(struct ko *ko, const char *path, const struct target *t);
 int ko_read_elf(struct ko *ko);
 void ko_close(struct ko *ko);
 int ko_fail(struct ko *ko, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int ko_unknown(struct ko *ko, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *ko_secname(const struct ko *ko, size_t i);
 int license_is_gpl_compatible(const char *license);
