@@ -28,7 +28,7 @@ trap test_cleanup EXIT
 
 ktap_print_header
 [ -z "$KMOD_MISSING" ] || ktap_skip_all "kmod's$KMOD_MISSING not found: require_modules would skip"
-ktap_set_plan 9
+ktap_set_plan 10
 
 # Module names no real test uses: their locks are this run's alone.
 a=kmodlab_selftest_a_$$ b=kmodlab_selftest_b_$$
@@ -106,22 +106,20 @@ $(watch everything yes)"
 schedule none everything
 check_match "... and one that needs no module beside 'all'" '^ok 1 none$' "$out"
 
+# The wrong ones, in one run: each fails alone (they share $a: in turn).
 mkfile unknown "$a nosuch_$$" "require_modules $a
 $pass"
-schedule unknown
-check_match "a module the suite does not have, declared: the file fails" \
-	'^not ok 1 unknown$' "$out"
-check_match "... saying which" "nosuch_$$" "$out"
-
 mkfile undeclared "$a" "require_modules $a $b
 $pass"
-schedule undeclared
-check_match "a module required, not declared: the file fails" '^not ok 1 undeclared$' "$out"
-check_match "... saying which" "$b.*not declared" "$out"
-
-mkfile absent "$a" "require_modules $a nosuch_$$
+mkfile absent "$a" "require_modules $a gone_$$
 $pass"
-schedule absent
+schedule unknown undeclared absent
+check_match "a module the suite does not have, declared: the file fails" \
+	'^not ok 1 unknown$' "$out"
+check_match "... saying which" "nosuch_$$: not a module of the suite" "$out"
+check_match "a module required, not declared: the file fails" '^not ok 2 undeclared$' "$out"
+check_match "... saying which" "$b: not declared" "$out"
 check_match "a module required that the suite does not have: the file fails" \
-	'^not ok 1 absent$' "$out"
+	'^not ok 3 absent$' "$out"
+check_match "... saying which" "gone_$$: not a module of the suite" "$out"
 ktap_finished
