@@ -186,6 +186,28 @@ static int strip_signature(struct ko *ko)
 }
 
 /*
+ * The machines koinfo knows. The first is the one the suite builds for, and
+ * the one a file is checked against without --against (which takes KDIR's).
+ */
+const struct target targets[] = {
+	{ EM_AARCH64, "aarch64", "AArch64", "CONFIG_ARM64" },
+	{ EM_X86_64, "x86_64", "x86-64", "CONFIG_X86_64" },
+	{ EM_RISCV, "riscv", "RISC-V", "CONFIG_RISCV" },
+};
+const size_t ntargets = ARRAY_SIZE(targets);
+
+/* The machine of e_machine MACHINE, or NULL for one koinfo does not know. */
+const struct target *target_of(int machine)
+{
+	size_t i;
+
+	for (i = 0; i < ntargets; i++)
+		if (targets[i].machine == machine)
+			return &targets[i];
+	return NULL;
+}
+
+/*
  * elf_validity_check(): the same checks in the same order, each failure
  * with the kernel's own message. Then what libelf needs for the rest.
  */

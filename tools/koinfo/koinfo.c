@@ -23,9 +23,6 @@
 
 #include "koinfo.h"
 
-/* The suite builds for arm64; --against takes the machine from KDIR. */
-static const struct target arm64 = { EM_AARCH64, "aarch64" };
-
 static void print_usage(FILE *f)
 {
 	fputs("usage: koinfo [--json] [--against KDIR] FILE.ko...\n"
@@ -66,7 +63,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *kdir_path = NULL;
-	const struct target *t = &arm64;
+	const struct target *t = &targets[0];
 	struct kdir *kdir = NULL;
 	struct ko **kos;
 	char err[1024];
@@ -122,21 +119,26 @@ int main(int argc, char **argv)
 			fputc('\n', stderr);
 			status = KO_REFUSED;
 		}
+	} else if (!kdir && json) {
+		/* More than one file given: an array of them. */
+		struct json j;
+		int array = argc - optind > 1;
+
+		json_init(&j, stdout);
+		if (array)
+			json_open(&j, NULL, '[', JSON_LINES);
+		for (i = 0; i < n; i++)
+			print_json(kos[i], &j);
+		if (array)
+			json_close(&j);
+		if (array || n)
+			fputc('\n', stdout);
 	} else if (!kdir) {
-		if (json && argc - optind > 1)
-			fputs("[\n", stdout);
 		for (i = 0; i < n; i++) {
-			if (json) {
-				print_json(kos[i], stdout);
-				fputs(i + 1 < n ? ",\n" : "\n", stdout);
-			} else {
-				if (i)
-					fputc('\n', stdout);
-				print_text(kos[i], stdout);
-			}
+			if (i)
+				fputc('\n', stdout);
+			print_text(kos[i], stdout);
 		}
-		if (json && argc - optind > 1)
-			fputs("]\n", stdout);
 	}
 
 	for (i = 0; i < n; i++) {
