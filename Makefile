@@ -257,11 +257,16 @@ test-loader: image
 	booted=$$?; $(KERNEL_LOG); \
 	awk -f qemu/verdict.awk $(BUILD)/$@.log $(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
 
+# A module the suite does not build fails before the boot; one that does
+# not load fails after it, with kmod's words (trace-load.sh's "exit" line).
 trace: image
+	@grep -Eq '(^|/)$(M)\.k?o$$' modules.order || \
+		{ echo "make trace: M=$(M) is not a module of this suite (modules.order)" >&2; exit 2; }
 	$(BOOT) -q $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=trace kmodlab_trace=$(M)
 	@sed -n '/^trace-load: begin/,/^trace-load: end/p' $(BUILD)/$@.log | tee $(BUILD)/trace.txt
-	@grep -q '^trace-load: end' $(BUILD)/$@.log || \
-		{ grep '^trace-load: ' $(BUILD)/$@.log >&2; exit 1; }
+	@grep -Eq '^trace-load: [a-z]+ $(M): exit 0(:|$$)' $(BUILD)/$@.log || \
+		{ grep '^trace-load: ' $(BUILD)/$@.log >&2; \
+		  echo "make trace: $(M) did not load: no trace of a load" >&2; exit 1; }
 
 shell: image
 	$(BOOT) -i $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=shell
