@@ -36,6 +36,7 @@ struct kdir {
 	const struct target *target;
 	char **config;		/* CONFIG_ names set to y or m */
 	size_t nconfig;
+	char *symvers;		/* Module.symvers, cut up: syms point into it */
 	struct export *syms;	/* sorted by name */
 	size_t nsyms;
 	struct ko **kos;	/* the modules given: loaded before, as deps */
@@ -117,12 +118,12 @@ static int read_symvers(struct kdir *k, char *err, size_t errlen)
 		k->syms = xgrow(k->syms, &cap, k->nsyms, sizeof(*k->syms));
 		e = &k->syms[k->nsyms++];
 		e->crc = strtoul(f[0], NULL, 16);
-		e->name = xstrdup(f[1]);
-		e->owner = xstrdup(f[2]);
+		e->name = f[1];
+		e->owner = f[2];
 		e->gpl = !!strstr(f[3], "_GPL");
-		e->ns = f[4] && *f[4] ? xstrdup(f[4]) : NULL;
+		e->ns = f[4] && *f[4] ? f[4] : NULL;
 	}
-	free(buf);
+	k->symvers = buf;
 	qsort(k->syms, k->nsyms, sizeof(*k->syms), cmp_export);
 	return 0;
 }
@@ -227,15 +228,11 @@ void kdir_close(struct kdir *k)
 
 	if (!k)
 		return;
-	for (i = 0; i < k->nsyms; i++) {
-		free(k->syms[i].name);
-		free(k->syms[i].owner);
-		free(k->syms[i].ns);
-	}
 	for (i = 0; i < k->nconfig; i++)
 		free(k->config[i]);
 	free(k->config);
 	free(k->syms);
+	free(k->symvers);
 	free(k->path);
 	free(k);
 }
