@@ -31,6 +31,9 @@
 #define KO_MAX_SIZE (256UL << 20)
 
 static int vfail(struct ko *ko, int unknown, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static int vfail(struct ko *ko, int unknown, const char *fmt, va_list ap)
 {
 	vsnprintf(ko->err, sizeof(ko->err), fmt, ap);
 	ko->unknown = unknown;
