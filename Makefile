@@ -220,12 +220,13 @@ $(FIXTURES)/fixture_nongpl.ko: tests/fixtures/nongpl/fixture_nongpl.c exporter/e
 # koinfo's prediction for every module and every fixture goes along, from
 # one call (each predicted once; exporter.ko resolves the fixtures'
 # symbols): tests/loader/test-koinfo.sh checks it against what the guest
-# kernel really does. koinfo exits 1 when it predicts a refusal (the
-# fixtures'), 2 when it cannot predict.
+# kernel really does, and fails without a prediction for each. koinfo
+# exits 1 when it predicts a refusal (the fixtures'): a prediction; 2 when
+# it cannot tell (a file it cannot read): the image fails.
 image: $(STAMP) fixtures koinfo setup $(BASE)
 	@mkdir -p $(BUILD)
 	$(KOINFO) --against $(KDIR) $$(sed 's/\.o$$/.ko/; s|^kernel/||' modules.order) \
-		$(FIXTURE_KOS) >$(BUILD)/koinfo-predict.txt; test $$? -le 1
+		$(FIXTURE_KOS) >$(BUILD)/koinfo-predict.txt || test $$? -eq 1
 	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/overlay.cpio \
 		$(FIXTURES):/kmodlab/fixtures \
 		$(BUILD)/koinfo-predict.txt:/kmodlab/koinfo-predict.txt
@@ -296,11 +297,16 @@ test-loader: image
 	booted=$$?; $(KERNEL_LOG); \
 	awk -f qemu/verdict.awk $(BUILD)/$@.log $(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
 
+# A module the suite does not build fails before the boot; one that does
+# not load fails after it, with kmod's words (trace-load.sh's "exit" line).
 trace: image
+	@grep -Eq '(^|/)$(M)\.k?o$$' modules.order || \
+		{ echo "make trace: M=$(M) is not a module of this suite (modules.order)" >&2; exit 2; }
 	$(BOOT) -q $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=trace kmodlab_trace=$(M)
 	@sed -n '/^trace-load: begin/,/^trace-load: end/p' $(BUILD)/$@.log | tee $(BUILD)/trace.txt
-	@grep -q '^trace-load: end' $(BUILD)/$@.log || \
-		{ grep '^trace-load: ' $(BUILD)/$@.log >&2; exit 1; }
+	@grep -Eq '^trace-load: [a-z]+ $(M): exit 0(:|$$)' $(BUILD)/$@.log || \
+		{ grep '^trace-load: ' $(BUILD)/$@.log >&2; \
+		  echo "make trace: $(M) did not load: no trace of a load" >&2; exit 1; }
 
 shell: image
 	$(BOOT) -i $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=shell
