@@ -147,6 +147,8 @@ tarball() {
 		die "debootstrap $1 failed (log: $FRESH_DIR/debootstrap-$1.log)"
 	}
 	unmount_all "$root"
+	# What debootstrap downloaded is no part of the machine.
+	rm -f "$root"/var/cache/apt/archives/*.deb
 	tar -C "$root" --one-file-system --numeric-owner -czf "$tarball.new" .
 	mv "$tarball.new" "$tarball"
 	cleanup
