@@ -241,7 +241,7 @@ fresh() {
 	printf '  # a new %s root for %s in %d s\n' "$release" "$who" $((SECONDS - start))
 	for cmd in "${COMMANDS[@]}"; do
 		n=$((n + 1))
-		log=$FRESH_DIR/$release-$who-${cmd// /-}.log
+		log=$FRESH_DIR/$release-$who-${cmd//[^A-Za-z0-9._]/-}.log
 		if [ -n "$failed" ]; then
 			printf '  not ok %d %s # the root or an earlier command failed\n' $n "$cmd"
 			continue
