@@ -17,6 +17,10 @@
 #                   tracer on, print the loader's call graph by stage
 #   make bench      time 'make test' against a bare boot of the same image
 #   make lint       checkpatch, sparse, W=1, cppcheck, -fanalyzer, shellcheck
+#   make sign       sign the built modules with the kernel's sign-file
+#                   (MODULE_SIG_KEY, MODULE_SIG_CERT)
+#   make test-sig   boot with module.sig_enforce=1: unsigned, other key,
+#                   tampered and signed modules (tests/sig/)
 #   make stress     boot and load/unload every module hundreds of times
 #   make setup      install the host packages, fetch the kernel and guest
 #   make clean      leave the tree as cloned
@@ -27,6 +31,7 @@
 #   make test-board-qemu  the same against a QEMU guest playing the board
 #   make board-qemu       start that guest (make board-qemu-stop ends it)
 #   make install    Kbuild's modules_install, depmod, the /etc examples
+#                   (signed with MODULE_SIG_KEY when it is set)
 #   make test-install  install into build/, boot with it, check the result
 #   make dkms-check build with DKMS for the cached headers, in build/dkms
 #   make dkms-install  on the board: DKMS builds and installs them (root)
@@ -53,6 +58,12 @@
 #                  $(INSTALL_MOD_PATH)/lib/modules/<release>/$(INSTALL_MOD_DIR)
 #                  (default: /lib/modules/<release>/extra)
 #   M              the module 'make trace' loads (helloworld)
+#   MODULE_SIG_KEY, MODULE_SIG_CERT  the key 'make sign' signs with and its
+#                  certificate: default, the key KDIR's kernel was built to
+#                  trust (KDIR/certs/signing_key.pem: the edge kernel's),
+#                  else kmodlab's own, made once into
+#                  $(KMODLAB_CACHE)/keys/kmodlab.pem, which no kernel trusts
+#                  until you enrol its certificate (README: signed modules)
 
 KERNEL ?= 6.1
 M ?= helloworld
@@ -297,6 +308,63 @@ stress: image
 		kmodlab_run=stress $(strip $(STRESS_VARS)); \
 	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/$@.log && exit $$booted
 
+# Signatures. The edge kernel's build made its own key in KDIR/certs and
+# trusts it; Debian's trust Debian's key only, which we do not have. The
+# cache holds two keys of kmodlab's own, made once (scripts/sign.sh key):
+# kmodlab.pem, the one 'make sign' falls back to, and other.pem, a key no
+# kernel was ever told of, for the refusal of another key.
+KEYS := $(KMODLAB_CACHE)/keys
+OWN_KEY := $(KEYS)/kmodlab.pem
+OTHER_KEY := $(KEYS)/other.pem
+KERNEL_KEY := $(KDIR)/certs/signing_key.pem
+MODULE_SIG_KEY ?= $(if $(wildcard $(KERNEL_KEY)),$(KERNEL_KEY),$(OWN_KEY))
+MODULE_SIG_CERT ?= $(if $(filter $(KERNEL_KEY),$(MODULE_SIG_KEY)),\
+	$(KDIR)/certs/signing_key.x509,$(MODULE_SIG_KEY:.pem=.x509))
+# The key a signature of "another key" uses: not the one signing.
+SIG_OTHER := $(if $(filter $(OWN_KEY),$(MODULE_SIG_KEY)),$(OTHER_KEY),$(OWN_KEY))
+SIGN = scripts/sign.sh sign
+export MODULE_SIG_KEY MODULE_SIG_CERT
+
+$(OWN_KEY) $(OTHER_KEY):
+	scripts/sign.sh key $@
+
+sign: modules $(filter $(OWN_KEY),$(MODULE_SIG_KEY))
+	$(SIGN) $(MODULE_SIG_KEY) $(MODULE_SIG_CERT) \
+		$$(sed 's/\.o$$/.ko/; s|^kernel/||' modules.order)
+
+# tests/sig/'s files, from helloworld.ko: unsigned, signed with the key
+# 'make sign' uses, signed with another key, signed and then one byte of
+# its description changed (a module that would load, were it not for the
+# signature). sig.conf tells the guest whether this kernel trusts the key:
+# only the key it was built with (KERNEL_KEY) is trusted.
+SIG := $(BUILD)/sig
+SIG_KO := helloworld/helloworld.ko
+sig-files: $(STAMP) $(OWN_KEY) $(OTHER_KEY)
+	rm -rf $(SIG) && mkdir -p $(SIG)
+	cp $(SIG_KO) $(SIG)/unsigned.ko
+	scripts/sign.sh strip $(SIG)/unsigned.ko
+	cp $(SIG)/unsigned.ko $(SIG)/signed.ko
+	$(SIGN) $(MODULE_SIG_KEY) $(MODULE_SIG_CERT) $(SIG)/signed.ko
+	cp $(SIG)/unsigned.ko $(SIG)/other.ko
+	$(SIGN) $(SIG_OTHER) $(SIG_OTHER:.pem=.x509) $(SIG)/other.ko
+	perl -pe 's/description=Log a line/description=Log a lime/' \
+		$(SIG)/signed.ko >$(SIG)/tampered.ko
+	! cmp -s $(SIG)/signed.ko $(SIG)/tampered.ko
+	{ echo 'trusted=$(if $(filter $(KERNEL_KEY),$(MODULE_SIG_KEY)),yes,no)'; \
+	  echo "signer='$$(openssl x509 -noout -subject -nameopt multiline \
+		-in $(MODULE_SIG_CERT) -inform DER | sed -n 's/^ *commonName *= //p')'"; \
+	} >$(SIG)/sig.conf
+
+# A boot of its own, with signatures enforced (module.sig_enforce=1, what
+# Secure Boot's lockdown does too): tests/sig/ only.
+test-sig: sig-files setup $(BASE)
+	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/sig-overlay.cpio \
+		$(SIG):/kmodlab/sig
+	cat $(BASE) $(BUILD)/sig-overlay.cpio > $(BUILD)/sig.cpio
+	$(BOOT) $(KCACHE)/vmlinuz $(BUILD)/sig.cpio kmodlab_run=sig module.sig_enforce=1; \
+	booted=$$?; $(KERNEL_LOG); \
+	awk -f qemu/verdict.awk $(BUILD)/$@.log $(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
+
 # Everything CI runs (scripts/test-all.sh); one closing line for all.
 test-all:
 	@MAKE="$(MAKE)" scripts/test-all.sh
@@ -383,4 +451,5 @@ FORCE:
 	test-loader test-matrix modules-clean \
 	demo trace shell skels lab test-labs bench stress lint clean deploy \
 	test-board setup-board board-image board-qemu board-qemu-stop \
-	test-board-qemu install test-install dkms-check dkms-install FORCE
+	test-board-qemu install test-install dkms-check dkms-install \
+	sign sig-files test-sig FORCE

@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Module signatures, enforced: this kernel was booted with
+# module.sig_enforce=1 (make test-sig), so module_sig_check(), the
+# loader's first check of a file, refuses any module whose signature it
+# cannot verify with a key it trusts. The files (make sig-files, from
+# helloworld.ko, with the kernel's scripts/sign-file) and sig.conf:
+#   unsigned.ko  no signature
+#   other.ko     signed with a key this kernel was never told of
+#   tampered.ko  signed, then one byte of its description changed
+#   signed.ko    signed with 'make sign's key (MODULE_SIG_KEY)
+#   sig.conf     trusted=yes when that key is the one this kernel was built
+#                with (the edge kernel's certs/signing_key.pem), else no
+#                (Debian's kernels trust Debian's key only); signer=its CN
+# Checked: enforcement is on; the key is in the kernel's keyring exactly
+# when sig.conf says so (/proc/keys); each file is refused or loaded as
+# module_sig_check() decides, with the kernel's and kmod's own words; a
+# signed module that loads does not taint the kernel 'E'; insmod --force
+# makes even a good signature count for nothing.
+# Variables: KMODLAB_SIG (the files: /kmodlab/sig)
+
+# shellcheck source=tests/kmodlab.sh
+TESTS_DIR=${0%/*}/..
+. "$TESTS_DIR/kmodlab.sh"
+
+dir=${KMODLAB_SIG:-/kmodlab/sig}
+
+ktap_print_header
+[ -r "$dir/sig.conf" ] || ktap_skip_all "no $dir/sig.conf: 'make test-sig' makes it"
+trusted='' signer=''
+# shellcheck source=/dev/null # made by make sig-files
+. "$dir/sig.conf"
+require_modules helloworld
+# 2 + 3 refusals x 2 + the signed module (4 checks, or 3 refused) + 2
+ktap_set_plan $((10 + $([ "$trusted" = yes ] && echo 4 || echo 3)))
+
+# shellcheck disable=SC2317 # run by kmodlab.sh at exit
+test_cleanup() {
+	unload helloworld
+}
+
+# kmod's words for EKEYREJECTED, the errno module_sig_check() returns
+# for every refusal here (insmod: strerror()).
+REJECTED='Key was rejected by service'
+
+check_eq "module.sig_enforce=1: /sys/module/module/parameters/sig_enforce" \
+	Y "$(value /sys/module/module/parameters/sig_enforce)"
+
+# The key id modinfo shows (sig_key, "AB:CD:..."), as /proc/keys names an
+# X.509 key: "CN: abcd...", its subject key identifier in lower case
+# (the type column is cut to 9 characters: "asymmetri").
+run modinfo -F sig_key "$dir/signed.ko"
+keyid=$(printf '%s' "$out" | tr -d ':\n' | tr 'A-F' 'a-f')
+keys=$(grep ' asymmetri ' /proc/keys 2>&1)
+case $keys in
+*"$keyid"*) has=yes ;;
+*) has=no ;;
+esac
+[ -n "$keyid" ] || has="no sig_key in modinfo: $out"
+check_eq "the kernel's keyring holds '$signer' ($keyid): $trusted" "$trusted" "$has"
+[ "$has" = "$trusted" ] || {
+	ktap_print_msg "/proc/keys, the keys this kernel trusts:"
+	__show "$keys"
+}
+
+# refused NAME FILE KERNEL-WORDS: insmod fails with kmod's words for
+# EKEYREJECTED, the kernel log has KERNEL-WORDS (none expected when empty:
+# then the module is not named either), and it is not loaded.
+refused() {
+	unload helloworld
+	log_mark
+	run insmod "$dir/$2"
+	check_run "$1: insmod fails: $REJECTED" 1 \
+		"^insmod: ERROR: could not insert module $dir/$2: $REJECTED\$"
+	log_get
+	if [ -n "$3" ]; then
+		check_match "$1: the kernel says: $3" "] $3\$" "$since"
+	else
+		check_no_match "$1: the kernel says nothing" 'helloworld|Loading of' "$since"
+	fi
+}
+
+# module_sig_check(): no "~Module signature appended~" at the end: -ENODATA,
+# "unsigned module".
+refused "unsigned" unsigned.ko "Loading of unsigned module is rejected"
+# mod_verify_sig() -> verify_pkcs7_signature(): the signer's key is not in
+# the kernel's keyrings: -ENOKEY, "module with unavailable key".
+refused "another key" other.ko "Loading of module with unavailable key is rejected"
+# With the trusted key, the signature itself is checked against the bytes
+# before it: they changed, public_key_verify_signature() says -EKEYREJECTED,
+# which module_sig_check() returns as it is, "even if signatures aren't
+# required", without a word. Without the key, the key is what is missing.
+if [ "$trusted" = yes ]; then
+	refused "tampered after signing" tampered.ko ''
+else
+	refused "tampered after signing" tampered.ko \
+		"Loading of module with unavailable key is rejected"
+fi
+
+unload helloworld
+log_mark
+run insmod "$dir/signed.ko"
+if [ "$trusted" = yes ]; then
+	check_run "signed with '$signer': loads" 0
+	# The module's own taint flags: 'O' (out of tree), not 'E' (unsigned
+	# or unverified, which check_modinfo()... module_sig_check() sets).
+	check_eq "signed: /sys/module/helloworld/taint has no E" O \
+		"$(value /sys/module/helloworld/taint)"
+	check_log "signed: init ran (helloworld: hello, world)" '] helloworld: hello, world$'
+	log_get
+	check_no_match "signed: no 'module verification failed' in the log" \
+		'module verification failed' "$since"
+	rmmod helloworld
+else
+	# What the user of a Debian kernel (or any distribution's, or Secure
+	# Boot's) sees: signed, but by a key the kernel does not have.
+	check_run "signed with '$signer', a key this kernel does not trust: refused" 1 \
+		"^insmod: ERROR: could not insert module $dir/signed.ko: $REJECTED\$"
+	check_log "signed, untrusted: the kernel says: Loading of module with unavailable key is rejected" \
+		'] Loading of module with unavailable key is rejected$'
+	check_eq "signed, untrusted: not loaded" "no " "$(loaded helloworld)"
+	# Why: the keyring check above found the key missing.
+	ktap_print_msg "this kernel trusts only the keys of /proc/keys, not '$signer':"
+	__show "$keys"
+fi
+
+# insmod -f: kmod asks finit_module() to ignore the version magic and the
+# CRCs (MODULE_INIT_IGNORE_*): module_sig_check() then treats the file as
+# unsigned, since "a module with version information removed is no longer
+# the module that was signed".
+log_mark
+run insmod -f "$dir/signed.ko"
+check_run "signed, insmod --force: refused" 1 \
+	"^insmod: ERROR: could not insert module $dir/signed.ko: $REJECTED\$"
+check_log "signed, insmod --force: the kernel says: Loading of unsigned module is rejected" \
+	'] Loading of unsigned module is rejected$'
+ktap_finished
