@@ -337,7 +337,10 @@ sign: modules $(filter $(OWN_KEY),$(MODULE_SIG_KEY))
 # its description changed (a module that would load, were it not for the
 # signature). sig.conf tells the guest whether this kernel trusts the key:
 # only the key it was built with (KERNEL_KEY) is trusted.
+# The kernel's own failover.ko (Debian's kernels: signed by Debian, with
+# no dependency; .ko.xz on 6.12) shows what the kernel does trust.
 SIG := $(BUILD)/sig
+DISTRO_KO := $(wildcard $(KCACHE)/modules/kernel/net/core/failover.ko*)
 SIG_KO := helloworld/helloworld.ko
 sig-files: $(STAMP) $(OWN_KEY) $(OTHER_KEY)
 	rm -rf $(SIG) && mkdir -p $(SIG)
@@ -350,9 +353,13 @@ sig-files: $(STAMP) $(OWN_KEY) $(OTHER_KEY)
 	perl -pe 's/description=Log a line/description=Log a lime/' \
 		$(SIG)/signed.ko >$(SIG)/tampered.ko
 	! cmp -s $(SIG)/signed.ko $(SIG)/tampered.ko
+	$(if $(DISTRO_KO),cp $(DISTRO_KO) $(SIG)/)
 	{ echo 'trusted=$(if $(filter $(KERNEL_KEY),$(MODULE_SIG_KEY)),yes,no)'; \
+	  echo 'distro=$(notdir $(DISTRO_KO))'; \
 	  echo "signer='$$(openssl x509 -noout -subject -nameopt multiline \
 		-in $(MODULE_SIG_CERT) -inform DER | sed -n 's/^ *commonName *= //p')'"; \
+	  echo "keyid=$$(openssl x509 -noout -ext subjectKeyIdentifier \
+		-in $(MODULE_SIG_CERT) -inform DER | sed -n '2{s/^ *//; s/://g; p}' | tr A-F a-f)"; \
 	} >$(SIG)/sig.conf
 
 # A boot of its own, with signatures enforced (module.sig_enforce=1, what

@@ -12,7 +12,9 @@
 #   signed.ko    signed with 'make sign's key (MODULE_SIG_KEY)
 #   sig.conf     trusted=yes when that key is the one this kernel was built
 #                with (the edge kernel's certs/signing_key.pem), else no
-#                (Debian's kernels trust Debian's key only); signer=its CN
+#                (Debian's kernels trust Debian's key only); signer=its CN,
+#                keyid=its subject key identifier; distro=the kernel's own
+#                failover.ko (Debian's kernels), signed by its distribution
 # Checked: enforcement is on; the key is in the kernel's keyring exactly
 # when sig.conf says so (/proc/keys); each file is refused or loaded as
 # module_sig_check() decides, with the kernel's and kmod's own words; a
@@ -28,12 +30,16 @@ dir=${KMODLAB_SIG:-/kmodlab/sig}
 
 ktap_print_header
 [ -r "$dir/sig.conf" ] || ktap_skip_all "no $dir/sig.conf: 'make test-sig' makes it"
-trusted='' signer=''
+trusted='' signer='' keyid='' distro=''
 # shellcheck source=/dev/null # made by make sig-files
 . "$dir/sig.conf"
 require_modules helloworld
-# 2 + 3 refusals x 2 + the signed module (4 checks, or 3 refused) + 2
-ktap_set_plan $((10 + $([ "$trusted" = yes ] && echo 4 || echo 3)))
+# 2 + 3 refusals x 2 + the signed module (4 checks, or 3 refused) + the
+# distribution's module (2, when there is one) + 2
+plan=14
+[ "$trusted" = yes ] || plan=13
+[ -z "$distro" ] || plan=$((plan + 2))
+ktap_set_plan $plan
 
 # shellcheck disable=SC2317 # run by kmodlab.sh at exit
 test_cleanup() {
@@ -47,17 +53,16 @@ REJECTED='Key was rejected by service'
 check_eq "module.sig_enforce=1: /sys/module/module/parameters/sig_enforce" \
 	Y "$(value /sys/module/module/parameters/sig_enforce)"
 
-# The key id modinfo shows (sig_key, "AB:CD:..."), as /proc/keys names an
-# X.509 key: "CN: abcd...", its subject key identifier in lower case
-# (the type column is cut to 9 characters: "asymmetri").
-run modinfo -F sig_key "$dir/signed.ko"
-keyid=$(printf '%s' "$out" | tr -d ':\n' | tr 'A-F' 'a-f')
+# The keys this kernel trusts: /proc/keys names an X.509 key "CN: SKID",
+# its subject key identifier in lower-case hex, which sig.conf has from
+# the certificate (keyid=). (Not modinfo's sig_key: for PKCS#7 that is the
+# certificate's serial number.) The type column is cut to 9 characters.
 keys=$(grep ' asymmetri ' /proc/keys 2>&1)
 case $keys in
-*"$keyid"*) has=yes ;;
+*": $keyid:"*) has=yes ;;
 *) has=no ;;
 esac
-[ -n "$keyid" ] || has="no sig_key in modinfo: $out"
+[ -n "$keyid" ] || has="no keyid in $dir/sig.conf"
 check_eq "the kernel's keyring holds '$signer' ($keyid): $trusted" "$trusted" "$has"
 [ "$has" = "$trusted" ] || {
 	ktap_print_msg "/proc/keys, the keys this kernel trusts:"
@@ -123,6 +128,18 @@ else
 	# Why: the keyring check above found the key missing.
 	ktap_print_msg "this kernel trusts only the keys of /proc/keys, not '$signer':"
 	__show "$keys"
+fi
+
+# The kernel's own module, as its distribution signed it, passes the same
+# module_sig_check() (kmod decompresses a .ko.xz first: the signature is
+# inside).
+if [ -n "$distro" ]; then
+	unload failover
+	run insmod "$dir/$distro"
+	check_run "$distro, signed by its distribution ($(modinfo -F signer "$dir/$distro")): loads" 0
+	check_eq "$distro: /sys/module/failover/taint is empty" "" \
+		"$(value /sys/module/failover/taint)"
+	unload failover
 fi
 
 # insmod -f: kmod asks finit_module() to ignore the version magic and the
