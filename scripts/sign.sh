@@ -17,7 +17,8 @@
 #               with another key, leaves one signature.
 #   strip FILE...  take the signature off (the ELF file as Kbuild made it)
 #
-# Variables: KDIR (the kernel tree: its scripts/sign-file and config)
+# Variables: KDIR (the kernel tree: its scripts/sign-file and config; when
+#            that sign-file cannot run here, the host's linux-kbuild's)
 #
 # Usage: scripts/sign.sh key PEM
 #        scripts/sign.sh sign KEY CERT FILE...
@@ -44,8 +45,9 @@ strip_sig() {	# FILE
 	size=$(stat -c %s "$1")
 	len=$(tail -c $((TRAILER_LEN + 4)) "$1" | head -c 4 | od -An -tu1 |
 		awk '{ print (($1 * 256 + $2) * 256 + $3) * 256 + $4 }')
-	[ "$len" -gt 0 ] && [ $((len + 12 + TRAILER_LEN)) -lt "$size" ] ||
+	if [ "$len" -eq 0 ] || [ $((len + 12 + TRAILER_LEN)) -ge "$size" ]; then
 		die "$1: a signature trailer with a bad length ($len)"
+	fi
 	truncate -s $((size - len - 12 - TRAILER_LEN)) "$1"
 }
 
@@ -82,19 +84,41 @@ make_key() {	# PEM
 	printf 'sign: made %s and its certificate %s\n' "$pem" "${pem%.pem}.x509" >&2
 }
 
+# KDIR's scripts/sign-file, or, when it cannot run here, the host's own
+# from linux-kbuild: Debian 11's (Linux 5.10) is linked with OpenSSL 1.1,
+# which Debian 12 does not have. The format it writes has not changed.
+find_sign_file() {
+	local f
+
+	for f in "$KDIR/scripts/sign-file" /usr/lib/linux-kbuild-*/scripts/sign-file; do
+		[ -x "$f" ] || continue
+		# Run with no arguments it prints its usage (exit 2); 127
+		# when the dynamic linker misses a library.
+		"$f" >/dev/null 2>&1
+		if [ $? -ne 127 ]; then
+			[ "$f" = "$KDIR/scripts/sign-file" ] ||
+				printf 'sign: %s cannot run here: using %s\n' \
+					"$KDIR/scripts/sign-file" "$f" >&2
+			echo "$f"
+			return 0
+		fi
+	done
+	return 1
+}
+
 sign() {	# KEY CERT FILE...
-	local key=$1 cert=$2 hash f
+	local key=$1 cert=$2 hash f sign_file
 
 	shift 2
 	: "${KDIR:?set KDIR (the Makefile does)}"
-	[ -x "$KDIR/scripts/sign-file" ] || die "$KDIR has no scripts/sign-file"
+	sign_file=$(find_sign_file) || die "$KDIR has no scripts/sign-file that runs here"
 	[ -r "$key" ] || die "no signing key $key"
 	[ -r "$cert" ] || die "no certificate $cert"
 	hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"$/\1/p' \
 		"$KDIR/include/config/auto.conf" 2>/dev/null)
 	for f; do
 		strip_sig "$f"
-		"$KDIR/scripts/sign-file" "${hash:-sha256}" "$key" "$cert" "$f" ||
+		"$sign_file" "${hash:-sha256}" "$key" "$cert" "$f" ||
 			die "sign-file failed on $f"
 	done
 }
