@@ -215,7 +215,7 @@ image: $(STAMP) fixtures koinfo setup $(BASE)
 		$(FIXTURE_KOS) >$(BUILD)/koinfo-predict.txt; test $$? -le 1
 	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/overlay.cpio \
 		$(FIXTURES):/kmodlab/fixtures \
-		$(BUILD)/koinfo-predict.txt:/kmodlab/koinfo-predict.txt
+		$(BUILD)/koinfo-predict.txt:/kmodlab/koinfo-predict.txt $(IMAGE_EXTRA)
 	cat $(BASE) $(BUILD)/overlay.cpio > $(INITRD)
 
 # The host's checks (tests/host/) run while the guest boots and runs its
@@ -262,7 +262,34 @@ demo: image
 # The console shows it all; the graph is also kept in build/<kernel>/trace.txt.
 # koinfo's predictions and the trace, checked against the guest kernel in a
 # boot of their own: they load every module again (tests/loader/).
-test-loader: image
+# tests/loader/test-compress.sh's module trees, one per format: each
+# module of modules.order compressed as Kbuild's modules_install does when
+# the kernel's config asks (scripts/Makefile.modinst: cmd_xz, cmd_zstd,
+# cmd_gzip), with the kernel's own module lists; the guest runs depmod.
+# kernel.conf: the format the kernel decompresses itself, if any
+# (CONFIG_MODULE_DECOMPRESS, for finit_module()'s
+# MODULE_INIT_COMPRESSED_FILE, since 5.17).
+COMPRESSED := $(BUILD)/compressed
+COMPRESS_xz := xz --check=crc32 --lzma2=dict=1MiB -f
+COMPRESS_zst := zstd --rm -f -q
+COMPRESS_gz := gzip -n -f
+compressed: $(STAMP) setup
+	rm -rf $(COMPRESSED)
+	set -e; rel=$$(cat $(KCACHE)/release); \
+	for z in xz zst gz; do \
+		d=$(COMPRESSED)/$$z/lib/modules/$$rel; mkdir -p $$d/extra; \
+		for f in modules.builtin modules.builtin.modinfo modules.order; do \
+			cp $(KCACHE)/modules/$$f $$d/; done; \
+		cp $$(sed 's/\.o$$/.ko/; s|^kernel/||' modules.order) $$d/extra/; \
+		case $$z in xz) c='$(COMPRESS_xz)';; zst) c='$(COMPRESS_zst)';; \
+		gz) c='$(COMPRESS_gz)';; esac; $$c $$d/extra/*.ko; \
+	done
+	{ grep -q '^CONFIG_MODULE_DECOMPRESS=y' $(KDIR)/.config && \
+	  sed -n 's/^CONFIG_MODULE_COMPRESS_\(GZIP\|XZ\|ZSTD\)=y$$/decompress=\1/p' \
+		$(KDIR)/.config || echo decompress=; } >$(COMPRESSED)/kernel.conf
+
+test-loader: IMAGE_EXTRA = $(COMPRESSED):/kmodlab/compressed
+test-loader: compressed image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=loader; \
 	booted=$$?; $(KERNEL_LOG); \
 	awk -f qemu/verdict.awk $(BUILD)/$@.log $(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
@@ -459,4 +486,4 @@ FORCE:
 	demo trace shell skels lab test-labs bench stress lint clean deploy \
 	test-board setup-board board-image board-qemu board-qemu-stop \
 	test-board-qemu install test-install dkms-check dkms-install \
-	sign sig-files test-sig FORCE
+	sign sig-files test-sig compressed FORCE
