@@ -554,7 +554,8 @@ int ko_open(struct ko *ko, const char *path, const struct target *t)
 {
 	memset(ko, 0, sizeof(*ko));
 	ko->path = path;
-	if (read_file(ko) || strip_signature(ko) || validity_check(ko, t) ||
+	if (read_file(ko) || ko_decompress(ko) || strip_signature(ko) ||
+	    validity_check(ko, t) ||
 	    setup_load_info(ko))
 		return -1;
 	return 0;
@@ -616,6 +617,9 @@ static void free_syms(struct ko_sym *s, size_t n)
 void ko_close(struct ko *ko)
 {
 	size_t i;
+
+	if (ko->memfd > 0)
+		close(ko->memfd);
 
 	free_syms(ko->vers, ko->nvers);
 	free_syms(ko->exports, ko->nexports);

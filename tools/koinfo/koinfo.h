@@ -8,6 +8,7 @@
  * core/init layout, relocations, struct module's init/exit, export kinds),
  * modinfo.c (libkmod: .modinfo, __versions, exported and needed symbols),
  * against.c (a kernel tree's Module.symvers and vermagic; the prediction),
+ * container.c (compressed files; the signature's fields),
  * output.c (text and JSON), koinfo.c (the command line).
  */
 #ifndef KOINFO_H
@@ -93,6 +94,12 @@ struct ko {
 	struct ko_sym *vers, *exports, *undefs;
 	size_t nvers, nexports, nundefs;
 
+	/* container.c: a compressed file, and libkmod's view of its bytes */
+	const char *compression;	/* "xz", "zstd", "gzip" or NULL */
+	size_t compressed_size;
+	int memfd;
+	char memfd_path[32];
+
 	char err[512];
 };
 
@@ -113,6 +120,14 @@ int license_is_gpl_compatible(const char *license);
 void *xcalloc(size_t n, size_t size);
 void *xgrow(void *p, size_t *cap, size_t n, size_t size);
 char *xstrdup(const char *s);
+
+/* container.c */
+int ko_decompress(struct ko *ko);
+const char *ko_libkmod_path(struct ko *ko);
+char *info_value(const char *key, const char *value);
+const char *ko_info(const struct ko *ko, const char *key);
+void print_container(const struct ko *ko, FILE *out);
+void print_container_json(const struct ko *ko, FILE *out);
 
 /* modinfo.c */
 int ko_read_modinfo(struct ko *ko);

@@ -136,6 +136,7 @@ void print_text(const struct ko *ko, FILE *out)
 	else
 		fputs("  not signed (a kernel with MODULE_SIG taints it; with MODULE_SIG_FORCE refuses it)\n",
 		      out);
+	print_container(ko, out);
 
 	fprintf(out, "\n2. setup_load_info: .symtab [%zu], .gnu.linkonce.this_module [%zu], __versions ",
 		ko->symtab, ko->this_module);
@@ -308,6 +309,7 @@ void print_json(const struct ko *ko, FILE *out)
 	json_str(out, ko->path);
 	fprintf(out, ",\n  \"elf\": {\"class\": 64, \"machine\": %u, \"type\": \"REL\", \"sections\": %zu, \"signed\": %s}",
 		ko->eh.e_machine, ko->nsecs, ko->signed_ ? "true" : "false");
+	print_container_json(ko, out);
 	fputs(",\n  \"name\": ", out);
 	json_str(out, ko->name);
 	fputs(",\n  \"license\": ", out);
