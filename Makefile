@@ -264,15 +264,12 @@ demo: image
 # boot of their own: they load every module again (tests/loader/).
 # tests/loader/test-compress.sh's module trees, one per format: each
 # module of modules.order compressed as Kbuild's modules_install does when
-# the kernel's config asks (scripts/Makefile.modinst: cmd_xz, cmd_zstd,
-# cmd_gzip), with the kernel's own module lists; the guest runs depmod.
+# the kernel's config asks (scripts/compress.sh), with the kernel's own
+# module lists; the guest runs depmod.
 # kernel.conf: the format the kernel decompresses itself, if any
 # (CONFIG_MODULE_DECOMPRESS, for finit_module()'s
 # MODULE_INIT_COMPRESSED_FILE, since 5.17).
 COMPRESSED := $(BUILD)/compressed
-COMPRESS_xz := xz --check=crc32 --lzma2=dict=1MiB -f
-COMPRESS_zst := zstd --rm -f -q
-COMPRESS_gz := gzip -n -f
 compressed: $(STAMP) setup
 	rm -rf $(COMPRESSED)
 	set -e; rel=$$(cat $(KCACHE)/release); \
@@ -281,8 +278,8 @@ compressed: $(STAMP) setup
 		for f in modules.builtin modules.builtin.modinfo modules.order; do \
 			cp $(KCACHE)/modules/$$f $$d/; done; \
 		cp $$(sed 's/\.o$$/.ko/; s|^kernel/||' modules.order) $$d/extra/; \
-		case $$z in xz) c='$(COMPRESS_xz)';; zst) c='$(COMPRESS_zst)';; \
-		gz) c='$(COMPRESS_gz)';; esac; $$c $$d/extra/*.ko; \
+		case $$z in xz) c=xz;; zst) c=zstd;; gz) c=gzip;; esac; \
+		scripts/compress.sh $$c $$d/extra/*.ko; \
 	done
 	{ grep -q '^CONFIG_MODULE_DECOMPRESS=y' $(KDIR)/.config && \
 	  sed -n 's/^CONFIG_MODULE_COMPRESS_\(GZIP\|XZ\|ZSTD\)=y$$/decompress=\1/p' \
@@ -350,7 +347,9 @@ MODULE_SIG_CERT ?= $(if $(filter $(KERNEL_KEY),$(MODULE_SIG_KEY)),\
 # The key a signature of "another key" uses: not the one signing.
 SIG_OTHER := $(if $(filter $(OWN_KEY),$(MODULE_SIG_KEY)),$(OTHER_KEY),$(OWN_KEY))
 SIGN = scripts/sign.sh sign
-export MODULE_SIG_KEY MODULE_SIG_CERT
+# 'make install' signs what it installs when you name a key, or when KDIR
+# has the key its kernel trusts: not with kmodlab's own key unasked.
+INSTALL_SIGN := $(if $(filter-out file,$(origin MODULE_SIG_KEY)),1,$(wildcard $(KERNEL_KEY)))
 
 $(OWN_KEY) $(OTHER_KEY):
 	scripts/sign.sh key $@
@@ -445,7 +444,8 @@ test-board-qemu: modules fixtures board-image
 		$(MAKE) --no-print-directory test-board BOARD=root@127.0.0.1
 
 install: modules
-	MAKE="$(MAKE)" scripts/install.sh
+	MAKE="$(MAKE)" $(if $(INSTALL_SIGN),SIGN_KEY="$(MODULE_SIG_KEY)" \
+		SIGN_CERT="$(MODULE_SIG_CERT)") scripts/install.sh
 
 # Install into build/, check the tree on the host, then boot the test image
 # with the installed /etc files in place: the guest's /init loads what
