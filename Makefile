@@ -362,13 +362,14 @@ sign: modules $(filter $(OWN_KEY),$(MODULE_SIG_KEY))
 # 'make sign' uses, signed with another key, signed and then one byte of
 # its description changed (a module that would load, were it not for the
 # signature). sig.conf tells the guest whether this kernel trusts the key:
-# only the key it was built with (KERNEL_KEY) is trusted.
+# only the key it was built with (KERNEL_KEY) is trusted. koinfo.txt is
+# koinfo's prediction for each, as if enforced, which the guest checks.
 # The kernel's own failover.ko (Debian's kernels: signed by Debian, with
 # no dependency; .ko.xz on 6.12) shows what the kernel does trust.
 SIG := $(BUILD)/sig
 DISTRO_KO := $(wildcard $(KCACHE)/modules/kernel/net/core/failover.ko*)
 SIG_KO := helloworld/helloworld.ko
-sig-files: $(STAMP) $(OWN_KEY) $(OTHER_KEY)
+sig-files: $(STAMP) koinfo $(OWN_KEY) $(OTHER_KEY)
 	rm -rf $(SIG) && mkdir -p $(SIG)
 	cp $(SIG_KO) $(SIG)/unsigned.ko
 	scripts/sign.sh strip $(SIG)/unsigned.ko
@@ -387,6 +388,8 @@ sig-files: $(STAMP) $(OWN_KEY) $(OTHER_KEY)
 	  echo "keyid=$$(openssl x509 -noout -ext subjectKeyIdentifier \
 		-in $(MODULE_SIG_CERT) -inform DER | sed -n '2{s/^ *//; s/://g; p}' | tr A-F a-f)"; \
 	} >$(SIG)/sig.conf
+	$(KOINFO) --against $(KDIR) --sig-enforce $(addprefix $(SIG)/,\
+		unsigned.ko other.ko tampered.ko signed.ko) >$(SIG)/koinfo.txt; test $$? -le 1
 
 # A boot of its own, with signatures enforced (module.sig_enforce=1, what
 # Secure Boot's lockdown does too): tests/sig/ only.

@@ -43,6 +43,7 @@ test_cleanup() {
 	unload consumer exporter helloworld
 }
 
+# (Paths are matched as ".*": a release may hold an ERE's "+", 6.12's.)
 # kmod --version's second line: "+ZSTD +XZ -ZLIB +LIBCRYPTO ...".
 run /bin/kmod --version
 features=" $(printf '%s\n' "$out" | sed -n 2p) "
@@ -105,14 +106,14 @@ for z in xz zst gz; do
 		check_eq ".ko.$z (kmod -$feature): depmod does not index it" "" "$dep"
 		run modinfo "$ext/helloworld.ko.$z"
 		check_run ".ko.$z (kmod -$feature): modinfo: not found" 1 \
-			"^modinfo: ERROR: Module $ext/helloworld.ko.$z not found.\$"
+			"^modinfo: ERROR: Module .*/extra/helloworld\.ko\.$z not found\.\$"
 		run insmod "$ext/helloworld.ko.$z"
 		check_run ".ko.$z (kmod -$feature): insmod fails: Invalid module format" 1 \
-			"^insmod: ERROR: could not insert module $ext/helloworld.ko.$z: Invalid module format\$"
+			"^insmod: ERROR: could not insert module .*/extra/helloworld\.ko\.$z: Invalid module format\$"
 		check_eq ".ko.$z (kmod -$feature): not loaded" "no " "$(loaded helloworld)"
 		run modprobe -d "$root" consumer
 		check_run ".ko.$z (kmod -$feature): modprobe -d: not found" 1 \
-			"^modprobe: FATAL: Module consumer not found in directory $root/lib/modules/$RELEASE\$"
+			"^modprobe: FATAL: Module consumer not found in directory $root/lib/modules/.*\$"
 	fi
 done
 unload consumer exporter helloworld
@@ -128,6 +129,6 @@ unload helloworld
 bb=$dir/zst/lib/modules/$RELEASE/extra/helloworld.ko.zst
 run /bin/busybox insmod "$bb"
 check_run "busybox insmod .ko.zst: fails: invalid module format" 8 \
-	"^insmod: can't insert '$bb': invalid module format\$"
+	"^insmod: can't insert '.*/extra/helloworld\.ko\.zst': invalid module format\$"
 unload helloworld
 ktap_finished

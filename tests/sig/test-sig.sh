@@ -19,7 +19,8 @@
 # when sig.conf says so (/proc/keys); each file is refused or loaded as
 # module_sig_check() decides, with the kernel's and kmod's own words; a
 # signed module that loads does not taint the kernel 'E'; insmod --force
-# makes even a good signature count for nothing.
+# makes even a good signature count for nothing. koinfo.txt (koinfo
+# --against KDIR --sig-enforce, on the host) predicted each outcome.
 # Variables: KMODLAB_SIG (the files: /kmodlab/sig)
 
 # shellcheck source=tests/kmodlab.sh
@@ -34,10 +35,10 @@ trusted='' signer='' keyid='' distro=''
 # shellcheck source=/dev/null # made by make sig-files
 . "$dir/sig.conf"
 require_modules helloworld
-# 2 + 3 refusals x 2 + the signed module (4 checks, or 3 refused) + the
+# 2 + 3 refusals x 3 + the signed module (5 checks, or 4 refused) + the
 # distribution's module (2, when there is one) + 2
-plan=14
-[ "$trusted" = yes ] || plan=13
+plan=18
+[ "$trusted" = yes ] || plan=17
 [ -z "$distro" ] || plan=$((plan + 2))
 ktap_set_plan $plan
 
@@ -69,9 +70,24 @@ check_eq "the kernel's keyring holds '$signer' ($keyid): $trusted" "$trusted" "$
 	__show "$keys"
 }
 
+# predicted FILE: koinfo's "=> ..." for FILE, from koinfo.txt ("loads",
+# "refused: WORDS" or "refused: (no message: ...)"), without its errno.
+predicted() {
+	sed -n "\|^== .*/$1: predicted|,/^  => /s/^  => //p" "$dir/koinfo.txt" |
+		sed 's/ (init_module() fails: .*//; s/^loads.*/loads/'
+}
+
+# check_predicted NAME FILE WORDS: koinfo said WORDS ("loads", or the
+# kernel's words for the refusal; "" for a refusal without a word).
+check_predicted() {
+	_want=${3:-(no message: }
+	[ "$_want" = loads ] || _want="refused: $_want"
+	check_glob "$1: koinfo --against --sig-enforce predicted it" "$_want*" "$(predicted "$2")"
+}
+
 # refused NAME FILE KERNEL-WORDS: insmod fails with kmod's words for
 # EKEYREJECTED, the kernel log has KERNEL-WORDS (none expected when empty:
-# then the module is not named either), and it is not loaded.
+# then the module is not named either), as koinfo predicted.
 refused() {
 	unload helloworld
 	log_mark
@@ -84,6 +100,7 @@ refused() {
 	else
 		check_no_match "$1: the kernel says nothing" 'helloworld|Loading of' "$since"
 	fi
+	check_predicted "$1" "$2" "$3"
 }
 
 # module_sig_check(): no "~Module signature appended~" at the end: -ENODATA,
@@ -113,6 +130,7 @@ if [ "$trusted" = yes ]; then
 	check_eq "signed: /sys/module/helloworld/taint has no E" O \
 		"$(value /sys/module/helloworld/taint)"
 	check_log "signed: init ran (helloworld: hello, world)" '] helloworld: hello, world$'
+	check_predicted "signed" signed.ko loads
 	log_get
 	check_no_match "signed: no 'module verification failed' in the log" \
 		'module verification failed' "$since"
@@ -125,6 +143,8 @@ else
 	check_log "signed, untrusted: the kernel says: Loading of module with unavailable key is rejected" \
 		'] Loading of module with unavailable key is rejected$'
 	check_eq "signed, untrusted: not loaded" "no " "$(loaded helloworld)"
+	check_predicted "signed, untrusted" signed.ko \
+		"Loading of module with unavailable key is rejected"
 	# Why: the keyring check above found the key missing.
 	ktap_print_msg "this kernel trusts only the keys of /proc/keys, not '$signer':"
 	__show "$keys"

@@ -141,7 +141,7 @@ int ko_decompress(struct ko *ko)
 		size_t len;
 		int (*fn)(struct ko *ko, char **out, size_t *len);
 	} fmts[] = {
-		{ "xz", "\xfd" "7zXZ\0", 6, unxz },
+		{ "xz", "\3757zXZ\0", 6, unxz },
 		{ "zstd", "\x28\xb5\x2f\xfd", 4, unzstd },
 		{ "gzip", "\x1f\x8b", 2, ungzip },
 	};

@@ -8,7 +8,8 @@
  * core/init layout, relocations, struct module's init/exit, export kinds),
  * modinfo.c (libkmod: .modinfo, __versions, exported and needed symbols),
  * against.c (a kernel tree's Module.symvers and vermagic; the prediction),
- * container.c (compressed files; the signature's fields),
+ * container.c (compressed files; the signature's fields), sigcheck.c
+ * (libcrypto: will module_sig_check() accept the signature),
  * output.c (text and JSON), koinfo.c (the command line).
  */
 #ifndef KOINFO_H
@@ -129,6 +130,9 @@ const char *ko_info(const struct ko *ko, const char *key);
 void print_container(const struct ko *ko, FILE *out);
 void print_container_json(const struct ko *ko, FILE *out);
 
+/* sigcheck.c */
+int sig_check(const struct ko *ko, const char *kdir, char *why, size_t whylen);
+
 /* modinfo.c */
 int ko_read_modinfo(struct ko *ko);
 
@@ -138,6 +142,7 @@ struct kdir *kdir_open(const char *path, char *err, size_t errlen);
 void kdir_close(struct kdir *k);
 const struct target *kdir_target(const struct kdir *k);
 const char *kdir_vermagic(const struct kdir *k);
+void kdir_set_sig_enforce(struct kdir *k);
 int predict(struct kdir *k, struct ko **kos, size_t n, int json, FILE *out,
 	    char *first, size_t firstlen);
 
