@@ -16,6 +16,7 @@
 #               already there is taken off first, so signing twice, or
 #               with another key, leaves one signature.
 #   strip FILE...  take the signature off (the ELF file as Kbuild made it)
+#   sign-file   print the path of the sign-file 'sign' runs (labs/7-signing)
 #
 # Variables: KDIR (the kernel tree: its scripts/sign-file and config; when
 #            that sign-file cannot run here, the host's linux-kbuild's)
@@ -23,6 +24,7 @@
 # Usage: scripts/sign.sh key PEM
 #        scripts/sign.sh sign KEY CERT FILE...
 #        scripts/sign.sh strip FILE...
+#        scripts/sign.sh sign-file
 
 set -euo pipefail
 
@@ -127,5 +129,8 @@ case ${1-} in
 key) [ $# -eq 2 ] || usage; make_key "$2" ;;
 sign) [ $# -ge 4 ] || usage; sign "${@:2}" ;;
 strip) [ $# -ge 2 ] || usage; for f in "${@:2}"; do strip_sig "$f"; done ;;
+sign-file) [ $# -eq 1 ] || usage
+	: "${KDIR:?set KDIR (the Makefile does)}"
+	find_sign_file || die "$KDIR has no scripts/sign-file that runs here" ;;
 *) usage ;;
 esac
