@@ -312,11 +312,11 @@ $(BUILD)/trace.txt:
 	$(MAKE) --no-print-directory trace M=helloworld || \
 		grep '^trace-load: no function_graph tracer' $(BUILD)/trace.log >$@
 
-lab: $(STAMP) fixtures setup $(BASE) $(BUILD)/trace.txt
+lab: $(STAMP) fixtures koinfo setup $(BASE) $(BUILD)/trace.txt
 	@test -n "$(N)" || { echo "usage: make lab N=<lab number>"; exit 2; }
 	labs/lab.sh check $(N)
 
-test-labs: $(STAMP) fixtures setup $(BASE) $(BUILD)/trace.txt
+test-labs: $(STAMP) fixtures koinfo setup $(BASE) $(BUILD)/trace.txt
 	labs/lab.sh prove | tee build/labs.log
 	@awk -f qemu/verdict.awk build/labs.log
 
