@@ -285,8 +285,16 @@ compressed: $(STAMP) setup
 	  sed -n 's/^CONFIG_MODULE_COMPRESS_\(GZIP\|XZ\|ZSTD\)=y$$/decompress=\1/p' \
 		$(KDIR)/.config || echo decompress=; } >$(COMPRESSED)/kernel.conf
 
-test-loader: IMAGE_EXTRA = $(COMPRESSED):/kmodlab/compressed
-test-loader: compressed image
+# A guest probe that calls finit_module() with MODULE_INIT_COMPRESSED_FILE
+# (kmod 30 never does): no C library, so it needs only the cross gcc.
+FINIT := build/finit
+$(FINIT): tests/probes/finit.c
+	@mkdir -p $(@D)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -nostdlib -static -ffreestanding \
+		-fno-stack-protector -o $@ $<
+
+test-loader: IMAGE_EXTRA = $(COMPRESSED):/kmodlab/compressed $(FINIT):/kmodlab/bin/finit
+test-loader: compressed $(FINIT) image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=loader; \
 	booted=$$?; $(KERNEL_LOG); \
 	awk -f qemu/verdict.awk $(BUILD)/$@.log $(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted

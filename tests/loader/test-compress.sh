@@ -19,7 +19,8 @@
 # kernel.conf says which format this kernel can do (decompress=XZ, or
 # empty), checked against /sys/module/compression. For a format kmod was
 # built without (Debian 12's: gzip), every step fails, and the check is
-# that it says so in kmod's words.
+# that it says so in kmod's words. The kernel's own decompression is tried
+# directly with a probe (tests/probes/finit.c).
 # Last, busybox's insmod (which some boards' initramfs use): it reads what
 # its own unpackers know (xz, gzip), not zstd.
 # Variables: KMODLAB_COMPRESSED
@@ -36,7 +37,7 @@ decompress=''
 # shellcheck source=/dev/null # made by make compressed
 . "$dir/kernel.conf"
 require_modules helloworld exporter consumer
-ktap_set_plan 18
+ktap_set_plan 21
 
 # shellcheck disable=SC2317 # run by kmodlab.sh at exit
 test_cleanup() {
@@ -60,6 +61,38 @@ esac
 got=$(value /sys/module/compression 2>/dev/null)
 [ -e /sys/module/compression ] || got=''
 check_eq "the kernel decompresses modules itself: '${want:-no}'" "${want:-no}" "${got:-no}"
+
+# The kernel's own decompression, asked for by /kmodlab/bin/finit
+# (tests/probes/finit.c): finit_module(fd, "", MODULE_INIT_COMPRESSED_FILE).
+# With it, module_decompress() unpacks its one format and refuses another
+# (module_xz_decompress(): "not an xz compressed module", -EINVAL);
+# without it, the flag gets -EOPNOTSUPP (the stub in internal.h), and
+# before 5.17 -EINVAL (finit_module() knew no such flag).
+finit=${KMODLAB_FINIT:-/kmodlab/bin/finit}
+xz_ko=$dir/xz/lib/modules/$RELEASE/extra/helloworld.ko.xz
+zst_ko=$dir/zst/lib/modules/$RELEASE/extra/helloworld.ko.zst
+unload helloworld
+log_mark
+run "$finit" "$xz_ko"
+if [ "$want" = xz ]; then
+	check_run "kernel decompression: .ko.xz loads (finit_module: 0)" 0 '^finit_module: 0$'
+	unload helloworld
+	log_mark
+	run "$finit" "$zst_ko"
+	check_run "kernel decompression: .ko.zst refused (-EINVAL)" 1 '^finit_module: -22$'
+	check_log "... the kernel says: not an xz compressed module" '] not an xz compressed module$'
+else
+	case $RELEASE in
+	[1-4].* | 5.[0-9].* | 5.1[0-6].*) errno=-22 name=EINVAL ;;
+	*) errno=-95 name=EOPNOTSUPP ;;
+	esac
+	check_run "no kernel decompression: MODULE_INIT_COMPRESSED_FILE gets $name" 1 \
+		"^finit_module: $errno\$"
+	check_eq "... helloworld not loaded" "no " "$(loaded helloworld)"
+	log_get
+	check_no_match "... and the kernel says nothing of it" helloworld "$since"
+fi
+unload helloworld
 
 vermagic=$(modinfo -F vermagic "$KO_DIR/helloworld.ko")
 for z in xz zst gz; do
