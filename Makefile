@@ -259,9 +259,6 @@ test-matrix:
 demo: image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=demo
 
-# The console shows it all; the graph is also kept in build/<kernel>/trace.txt.
-# koinfo's predictions and the trace, checked against the guest kernel in a
-# boot of their own: they load every module again (tests/loader/).
 # tests/loader/test-compress.sh's module trees, one per format: each
 # module of modules.order compressed as Kbuild's modules_install does when
 # the kernel's config asks (scripts/compress.sh), with the kernel's own
@@ -293,6 +290,10 @@ $(FINIT): tests/probes/finit.c
 	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -nostdlib -static -ffreestanding \
 		-fno-stack-protector -o $@ $<
 
+# The console shows it all; the graph is also kept in build/<kernel>/trace.txt.
+# koinfo's predictions, the trace and the compressed modules, checked
+# against the guest kernel in a boot of their own: they load every module
+# again (tests/loader/).
 test-loader: IMAGE_EXTRA = $(COMPRESSED):/kmodlab/compressed $(FINIT):/kmodlab/bin/finit
 test-loader: compressed $(FINIT) image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=loader; \
