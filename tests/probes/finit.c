@@ -55,7 +55,7 @@ static void say_num(long n)
 	say(p);
 }
 
-static int finit(int argc, char **argv)
+static int load(int argc, char **argv)
 {
 	long fd, ret;
 
@@ -77,11 +77,13 @@ static int finit(int argc, char **argv)
 	return ret ? 1 : 0;
 }
 
-/* The entry point: argc, then argv, on the stack. */
-void __attribute__((noreturn, used)) start_c(long *sp)
+/* The entry point: argc, then argv, on the stack. exit() does not return. */
+void start_c(long *sp)
 {
-	sys3(NR_EXIT, finit((int)sp[0], (char **)(sp + 1)), 0, 0);
-	__builtin_unreachable();
+	long status = load((int)sp[0], (char **)(sp + 1));
+
+	for (;;)
+		sys3(NR_EXIT, status, 0, 0);
 }
 
 __asm__(".global _start\n"
