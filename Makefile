@@ -10,6 +10,9 @@
 #   make test-matrix  'make test' on every kernel of MATRIX, then one table
 #                   of kernel x check
 #   make test-all   everything CI runs (scripts/test-all.sh), one closing line
+#   make test-setup scripts/setup.sh's own checks (tests/setup/)
+#   make test-fresh the README's two commands on clean Debian 12 and 13
+#                   roots, as root and as a user with sudo (needs root)
 #   make demo       boot and walk through the tutorial's commands
 #   make shell      boot and get a shell in the guest
 #   make trace M=helloworld
@@ -41,6 +44,7 @@
 #                  5.10, 6.1, 6.12 (Debian's) or edge (built from sid's
 #                  linux-source with KASAN, kmemleak, lockdep and UBSAN)
 #   MATRIX         the kernels test-matrix runs (5.10 6.1 6.12 edge)
+#   FRESH          the Debian releases test-fresh tries (bookworm trixie)
 #   EDGE_VERSION   the linux-source-<version> of the edge kernel (sid's newest)
 #   KDIR           the kernel tree to build against (default: KERNEL's
 #                  cached Debian headers; e.g. a LubanCat SDK kernel, or
@@ -65,22 +69,42 @@
 #                  $(KMODLAB_CACHE)/keys/kmodlab.pem, which no kernel trusts
 #                  until you enrol its certificate (README: signed modules)
 
+# Kbuild cannot build in a folder whose path has a space: make splits
+# M=$(CURDIR) and KDIR into words and fails deep inside with "No rule to
+# make target". Say so at once, with what to do.
+ifneq ($(words $(CURDIR)),1)
+$(error kmodlab: the path '$(CURDIR)' has a space in it, and Kbuild cannot \
+build there: move or clone kmodlab to a path without spaces \
+(e.g. git clone '$(CURDIR)' ~/kmodlab))
+endif
+
+# kmod's host tools (depmod, modinfo) live in /usr/sbin, which a user's
+# PATH on Debian does not name: the scripts run from here find them.
+export PATH := $(PATH):/usr/sbin:/sbin
+
 KERNEL ?= 6.1
 M ?= helloworld
 MATRIX ?= 5.10 6.1 6.12 edge
 KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
 KCACHE := $(KMODLAB_CACHE)/kernels/$(KERNEL)
 KDIR ?= $(KCACHE)/build
+ifneq ($(words $(KDIR)),1)
+$(error kmodlab: KDIR '$(KDIR)' has a space in it, and Kbuild cannot build \
+against it: use a kernel tree (or KMODLAB_CACHE) on a path without spaces)
+endif
 ARCH ?= arm64
 CROSS_COMPILE ?= $(if $(filter aarch64 arm64,$(shell uname -m)),,aarch64-linux-gnu-)
 export KERNEL KMODLAB_CACHE
 
 # The kernel's settings (name=value): make_flags, the make flags its
-# headers need (e.g. another CC than the one they name), apply to them only.
-# The scripts that run Kbuild themselves (build checks, labs, DKMS) get
-# them as KMODLAB_MAKE_FLAGS.
+# headers need, apply to them only. Debian's headers also name the compiler
+# their kernel was built with (.kernelvariables: 5.10's gcc-10, 6.1's and
+# 6.12's gcc-12), which the host may not have (Debian 13's cross gcc is
+# 14): the cached kernels build with the host's own cross gcc. A KDIR of
+# the user's keeps what it names. The scripts that run Kbuild themselves
+# (build checks, labs, DKMS) get these as KMODLAB_MAKE_FLAGS.
 -include qemu/kernels/$(KERNEL).conf
-KMODLAB_MAKE_FLAGS = $(if $(filter file,$(origin KDIR)),$(make_flags))
+KMODLAB_MAKE_FLAGS = $(if $(filter file,$(origin KDIR)),CC=$(CROSS_COMPILE)gcc $(make_flags))
 export KMODLAB_MAKE_FLAGS
 
 BUILD := build/$(KERNEL)
@@ -207,12 +231,13 @@ $(FIXTURES)/fixture_nongpl.ko: tests/fixtures/nongpl/fixture_nongpl.c exporter/e
 # koinfo's prediction for every module and every fixture goes along, from
 # one call (each predicted once; exporter.ko resolves the fixtures'
 # symbols): tests/loader/test-koinfo.sh checks it against what the guest
-# kernel really does. koinfo exits 1 when it predicts a refusal (the
-# fixtures'), 2 when it cannot predict.
+# kernel really does, and fails without a prediction for each. koinfo
+# exits 1 when it predicts a refusal (the fixtures'): a prediction; 2 when
+# it cannot tell (a file it cannot read): the image fails.
 image: $(STAMP) fixtures koinfo setup $(BASE)
 	@mkdir -p $(BUILD)
 	$(KOINFO) --against $(KDIR) $$(sed 's/\.o$$/.ko/; s|^kernel/||' modules.order) \
-		$(FIXTURE_KOS) >$(BUILD)/koinfo-predict.txt; test $$? -le 1
+		$(FIXTURE_KOS) >$(BUILD)/koinfo-predict.txt || test $$? -eq 1
 	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/overlay.cpio \
 		$(FIXTURES):/kmodlab/fixtures \
 		$(BUILD)/koinfo-predict.txt:/kmodlab/koinfo-predict.txt $(IMAGE_EXTRA)
@@ -232,6 +257,22 @@ test: image
 	wait; cat $(BUILD)/host.log; $(KERNEL_LOG); \
 	awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log \
 		$(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
+
+# scripts/setup.sh itself (tests/setup/): what it finds installed, its
+# own apt lists against the mirror, a damaged cache, paths Kbuild refuses.
+test-setup:
+	@mkdir -p build
+	tests/run.sh -j 1 $(patsubst tests/%,%,$(wildcard tests/setup/test-*.sh)) | \
+		tee build/setup.log
+	@awk -f qemu/verdict.awk build/setup.log
+
+# The README's two commands on clean Debian roots (scripts/test-fresh.sh),
+# from the committed HEAD: FRESH names the releases (bookworm trixie).
+test-fresh:
+	@scripts/setup.sh --fresh
+	@mkdir -p build
+	scripts/test-fresh.sh | tee build/fresh.log
+	@awk -f qemu/verdict.awk build/fresh.log
 
 # Other ways to build: separately (KBUILD_EXTRA_SYMBOLS), modpost's refusals.
 test-builds: $(STAMP)
@@ -300,11 +341,16 @@ test-loader: compressed $(FINIT) image
 	booted=$$?; $(KERNEL_LOG); \
 	awk -f qemu/verdict.awk $(BUILD)/$@.log $(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
 
+# A module the suite does not build fails before the boot; one that does
+# not load fails after it, with kmod's words (trace-load.sh's "exit" line).
 trace: image
+	@grep -Eq '(^|/)$(M)\.k?o$$' modules.order || \
+		{ echo "make trace: M=$(M) is not a module of this suite (modules.order)" >&2; exit 2; }
 	$(BOOT) -q $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=trace kmodlab_trace=$(M)
 	@sed -n '/^trace-load: begin/,/^trace-load: end/p' $(BUILD)/$@.log | tee $(BUILD)/trace.txt
-	@grep -q '^trace-load: end' $(BUILD)/$@.log || \
-		{ grep '^trace-load: ' $(BUILD)/$@.log >&2; exit 1; }
+	@grep -Eq '^trace-load: [a-z]+ $(M): exit 0(:|$$)' $(BUILD)/$@.log || \
+		{ grep '^trace-load: ' $(BUILD)/$@.log >&2; \
+		  echo "make trace: $(M) did not load: no trace of a load" >&2; exit 1; }
 
 shell: image
 	$(BOOT) -i $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=shell
@@ -494,6 +540,7 @@ clean: modules-clean
 FORCE:
 
 .PHONY: all modules setup koinfo fixtures image test test-all test-builds \
+	test-setup test-fresh \
 	test-loader test-matrix modules-clean \
 	demo trace shell skels lab test-labs bench stress lint clean deploy \
 	test-board setup-board board-image board-qemu board-qemu-stop \

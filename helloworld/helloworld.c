@@ -22,17 +22,13 @@
 
 static int __init helloworld_init(void)
 {
-	/* TODO 3: log "hello, world" */
-	pr_info("hello, world\n");
-	/* TODO 3 end */
+	pr_info("hello, world\n");	/* TODO 3: log "hello, world" */
 	return 0;
 }
 
 static void __exit helloworld_exit(void)
 {
-	/* TODO 4: log "goodbye, world" */
-	pr_info("goodbye, world\n");
-	/* TODO 4 end */
+	pr_info("goodbye, world\n");	/* TODO 4: log "goodbye, world" */
 }
 
 /* TODO 5: tell the kernel which functions are init and exit */
@@ -40,9 +36,7 @@ module_init(helloworld_init);
 module_exit(helloworld_exit);
 /* TODO 5 end */
 
-/* TODO 1: the license; modpost refuses a module without one */
-MODULE_LICENSE("GPL");
-/* TODO 1 end */
+MODULE_LICENSE("GPL");	/* TODO 1: the license; modpost refuses a module without one */
 /* TODO 6: author, description and version, for modinfo */
 MODULE_AUTHOR("kmodlab developers");
 MODULE_DESCRIPTION("Log a line on load and on unload");

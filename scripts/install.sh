@@ -49,8 +49,7 @@ die() { printf 'install: error: %s\n' "$*" >&2; exit 1; }
 [ $# -eq 0 ] || { sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 [ -r "$top/modules.order" ] || die "nothing built yet: run make first"
 [ -r "$conf" ] || die "$KDIR is not a prepared kernel tree (no $conf)"
-command -v depmod >/dev/null || PATH=$PATH:/sbin:/usr/sbin
-command -v depmod >/dev/null || die "depmod not found: install kmod"
+command -v depmod >/dev/null || die "depmod not found (the Makefile adds /usr/sbin to PATH): install kmod"
 # The release the modules are for, as the loader sees it: their vermagic.
 # (Debian's headers say 6.1.192 in include/config/kernel.release, but
 # build for 6.1.0-NN-arm64, which Kbuild's modules_install uses too.)

@@ -18,6 +18,7 @@
 # 5. With --board, also the host's ssh client and dkms, and the QEMU
 #    board's ssh server (dropbear, and OpenSSH's sftp-server for scp) with
 #    its libraries, for 'make test-board-qemu' and 'make dkms-check'.
+# 6. With --fresh, also debootstrap, for 'make test-fresh'.
 #
 # A kernel of another Debian suite than the host's is fetched through apt
 # lists of its own under the cache: the host's apt sources stay as they are.
@@ -36,8 +37,9 @@
 #   DEBIAN_MIRROR  (http://deb.debian.org/debian) and DEBIAN_SECURITY
 #                  (http://deb.debian.org/debian-security), for other suites
 #
-# Usage: scripts/setup.sh [--board] [--lint] [--print-kdir]
+# Usage: scripts/setup.sh [--board] [--lint] [--fresh] [--print-kdir]
 #   --board        also what the board targets need (step 5)
+#   --fresh        also debootstrap (step 6)
 #   --print-kdir   print the cached headers folder on stdout when done
 #   --lint         also install and fetch the static analysis tools
 
@@ -94,6 +96,8 @@ host_packages() {
 	[ "$(uname -m)" = aarch64 ] || want+=(gcc-aarch64-linux-gnu)
 	# The board's tools: ssh and scp, and DKMS for 'make dkms-check'.
 	[ -z "$board" ] || want+=(openssh-client dkms)
+	# Clean Debian roots for 'make test-fresh'.
+	[ -z "$fresh" ] || want+=(debootstrap)
 	# What building a kernel needs beyond building modules: the host's
 	# compiler for its tools, Kconfig's parser generators, bc; for
 	# module signing (qemu/edge.config), OpenSSL to make the key and its
@@ -108,99 +112,8 @@ host_packages() {
 	install_pkgs $update "${want[@]}"
 }
 
-# use_suite SUITE [POCKETS]: the apt calls below (apt_cache, fetch) read
-# SUITE. The host's own suite is read through the host's apt lists. Another
-# gets lists of its own in $CACHE/apt/<suite>, for arm64 and the host's
-# architecture (as dpkg has them): the host's apt sources stay as they are.
-# POCKETS default to SUITE SUITE-updates SUITE-security (sid: sid alone).
-use_suite() {
-	local dir=$CACHE/apt/$1 p
-
-	suite=$1
-	pockets=${2:-}
-	apt_opts=()
-	[ "$suite" != "$host_suite" ] || return 0
-	[ -n "$pockets" ] || case $suite in
-		sid|unstable) pockets=$suite ;;
-		*) pockets="$suite $suite-updates $suite-security" ;;
-		esac
-	apt_opts=(-o "Dir::Etc::SourceList=$dir/sources.list"
-		  -o Dir::Etc::SourceParts=- -o "Dir::State::Lists=$dir/lists"
-		  -o "Dir::Cache=$dir/cache" -o Acquire::Languages=none)
-	# A suite whose Release had expired when it was read (see apt_update).
-	[ ! -e "$dir/expired" ] || apt_opts+=(-o Acquire::Check-Valid-Until=false)
-	[ -e "$dir/.ready" ] && return
-	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
-	for p in $pockets; do
-		case $p in
-		*-security) echo "deb $DEBIAN_SECURITY $p main" ;;
-		*) echo "deb $DEBIAN_MIRROR $p main" ;;
-		esac
-	done > "$dir/sources.list"
-	apt_update
-}
-
-# apt_update: read the suite's own lists again. A mirror that serves a
-# pinned snapshot serves Release files whose Valid-Until has passed (sid's
-# and the -security pockets' carry one); apt then refuses the whole suite.
-# For kmodlab's own lists, and those alone, that is read anyway, and said.
-apt_update() {
-	local dir=$CACHE/apt/$suite log=$CACHE/apt/$suite/update.log until
-
-	say "reading Debian $suite's package lists into $dir"
-	if apt-get update -q -o APT::Sandbox::User="$(id -un)" "${apt_opts[@]}" 		>"$log" 2>&1; then
-		touch "$dir/.ready"
-		return
-	fi
-	if ! grep -q '^E: Release file for .* is expired' "$log" ||
-	   [ -e "$dir/expired" ]; then
-		cat "$log" >&2
-		die "apt-get update for Debian $suite failed (above): check the network and $DEBIAN_MIRROR"
-	fi
-	apt_opts+=(-o Acquire::Check-Valid-Until=false)
-	apt-get update -q -o APT::Sandbox::User="$(id -un)" "${apt_opts[@]}" 		>"$log" 2>&1 || {
-		cat "$log" >&2
-		die "apt-get update for Debian $suite failed (above), even ignoring Valid-Until"
-	}
-	until=$(sed -n 's/^Valid-Until: //p' "$dir"/lists/*Release 2>/dev/null |
-		sort -u | head -n 1)
-	say "Debian $suite's Release expired ${until:+on $until }(a pinned snapshot): reading it anyway, for kmodlab's lists of $suite only"
-	echo "${until:-unknown}" >"$dir/expired"
-	touch "$dir/.ready"
-}
-
-# apt_cache ARG...: apt-cache on the suite's lists; no output (and no
-# failure, which set -e would make silent) for a package it does not know.
-apt_cache() { apt-cache "${apt_opts[@]}" "$@" 2>/dev/null || true; }
-
-# fetch PKG[:ARCH]...: download each .deb once into $debs.
-fetch() {
-	local p name arch todo=()
-
-	mkdir -p "$debs"
-	for p in "$@"; do
-		name=${p%%:*}
-		arch=${p#"$name"}; arch=${arch#:}
-		compgen -G "$debs/${name}_*_${arch:-*}.deb" >/dev/null ||
-			todo+=("$p")
-	done
-	[ ${#todo[@]} -eq 0 ] && return
-	say "downloading ${todo[*]}"
-	download "${todo[@]}" && return
-	# Lists of our own may name what the mirror no longer has.
-	if ! { [ ${#apt_opts[@]} -gt 0 ] && apt_update &&
-	       download "${todo[@]}"; }; then
-		die "could not download ${todo[*]}: run 'sudo apt-get update' and retry"
-	fi
-}
-
-download() {
-	(cd "$debs" && apt-get download -q -o APT::Sandbox::User="$(id -un)" \
-		"${apt_opts[@]}" "$@") >&2
-}
-
-# deb_of NAME ARCH: the newest .deb of NAME fetched.
-deb_of() { compgen -G "$debs/${1}_*_${2}.deb" | sort -V | tail -n 1; }
+# shellcheck source=scripts/lib/debs.sh
+. "$top/scripts/lib/debs.sh"
 
 # The host's linux-kbuild-<ver> (scripts/ and tools/ of the headers): the
 # host's package when the kernel comes from the host's suite; otherwise
@@ -216,11 +129,13 @@ host_kbuild() {
 		kbuild_dir=/usr/lib/$kbuild
 		return
 	fi
-	if [ ! -d "$dir/usr/lib/$kbuild" ]; then
+	if ! sealed "$dir"; then
+		[ ! -d "$dir" ] ||
+			say "the cache's $kbuild cannot be used ($damaged): unpacking it again"
 		arch=$(dpkg --print-architecture)
-		fetch "$kbuild:$arch"
 		rm -rf "$dir" && mkdir -p "$dir"
-		dpkg-deb -x "$(deb_of "$kbuild" "$arch")" "$dir"
+		unpack_deb "$kbuild" "$arch" "$dir"
+		seal_all "$dir"
 	fi
 	kbuild_dir=$dir/usr/lib/$kbuild
 }
@@ -246,8 +161,11 @@ fix_headers() {
 kernel() {
 	local release tmp kbuild kbuild_dir
 
-	[ -e "$kcache/.ready" ] && [ -x "$kcache/build/scripts/basic/fixdep" ] &&
-		return
+	if [ -e "$kcache/.ready" ]; then
+		sealed "$kcache" && [ -x "$kcache/build/scripts/basic/fixdep" ] &&
+			return
+		say "the cache's kernel $KERNEL cannot be used ($damaged): unpacking it again"
+	fi
 	release=$(apt_cache depends "$image:arm64" |
 		  sed -n 's/^ *Depends: linux-image-\(.*\):arm64$/\1/p' | head -n 1)
 	[ -n "$release" ] || release=${image#linux-image-}
@@ -262,9 +180,9 @@ kernel() {
 	rm -rf "$kcache" && mkdir -p "$kcache"
 	tmp=$kcache/unpack
 	say "unpacking the kernel image and headers into $kcache"
-	dpkg-deb -x "$(deb_of "linux-image-$release" arm64)" "$tmp"
-	dpkg-deb -x "$(deb_of "linux-headers-$release" arm64)" "$tmp"
-	dpkg-deb -x "$(deb_of "linux-headers-${release%-arm64}-common" all)" "$tmp"
+	unpack_deb "linux-image-$release" arm64 "$tmp"
+	unpack_deb "linux-headers-$release" arm64 "$tmp"
+	unpack_deb "linux-headers-${release%-arm64}-common" all "$tmp"
 	mv "$tmp/boot/vmlinuz-$release" "$kcache/vmlinuz"
 	mv "$tmp/lib/modules/$release" "$kcache/modules"
 	mv "$tmp/usr/src/linux-headers-$release" "$kcache/build"
@@ -282,6 +200,10 @@ kernel() {
 	host_kbuild "$kbuild"
 	fix_headers "$kcache/build" "$kcache/common" "$kbuild_dir"
 	echo "$release" > "$kcache/release"
+	# What make test reads each time; every file was checked as unpacked.
+	seal "$kcache" vmlinuz release build/Makefile build/.config \
+		build/Module.symvers common/Makefile modules/modules.order \
+		modules/modules.builtin modules/modules.builtin.modinfo
 	touch "$kcache/.ready"
 }
 
@@ -315,7 +237,11 @@ edge() {
 	if [ -e "$kcache/.ready" ] &&
 	   { [ -z "$pin" ] || [ "$(cat "$kcache/source")" = "$pin" ]; } &&
 	   cmp -s "$frag" "$kcache/edge.config"; then
-		return
+		sealed "$kcache" && return
+		# Built here, not unpacked: make rebuilds what is missing, but
+		# not a file cut short, so the image goes first.
+		say "the cache's edge kernel cannot be used ($damaged): building it again"
+		rm -f "$kcache/.ready" "$kcache/build/arch/arm64/boot/Image"
 	fi
 	edge_version || { apt_update && edge_version; } ||
 		die "Debian $suite has no ${pin:-$source}"
@@ -330,8 +256,7 @@ edge() {
 		src=$dir/src obj=$dir/build
 		say "unpacking $pkg $version into $src"
 		rm -rf "$dir" && mkdir -p "$dir"
-		dpkg-deb --fsys-tarfile "$(deb_of "$pkg" all)" |
-			tar -xO "./usr/src/$pkg.tar.xz" | xz -dc -T0 |
+		deb_member "$pkg" "usr/src/$pkg.tar.xz" | xz -dc -T0 |
 			tar -x -C "$dir"
 		mv "$dir/$pkg" "$src"
 		touch "$src/.unpacked"
@@ -362,6 +287,7 @@ edge() {
 		done
 		make_kernel -s --no-print-directory kernelrelease > "$dir/release"
 		echo "$pkg" > "$dir/source"
+		seal "$dir" vmlinuz release build/.config build/Module.symvers
 		touch "$dir/.ready"
 	fi
 	ln -sfn "edge-$version" "$kcache"
@@ -401,7 +327,10 @@ guest() {
 	local g=$CACHE/$1 p
 	shift
 
-	[ -e "$g/.ready" ] && return
+	if [ -e "$g/.ready" ]; then
+		sealed "$g/root" && return
+		say "the cache's ${g##*/} cannot be used ($damaged): unpacking it again"
+	fi
 	for p; do
 		set -- "$@" "$p:arm64"
 		shift
@@ -410,9 +339,10 @@ guest() {
 	say "unpacking the guest's packages into $g"
 	rm -rf "$g" && mkdir -p "$g"
 	for p; do
-		dpkg-deb -x "$(deb_of "${p%:arm64}" arm64)" "$g/root"
+		unpack_deb "${p%:arm64}" arm64 "$g/root"
 	done
 	rm -rf "$g/root/usr/share"
+	seal_all "$g/root"
 	touch "$g/.ready"
 }
 
@@ -423,7 +353,10 @@ lint_tools() {
 
 	# shellcheck disable=SC2086 # a list of package names
 	install_pkgs $LINT_PKGS
-	[ -e "$dir/.ready" ] && return
+	if [ -e "$dir/.ready" ]; then
+		sealed "$dir" && return
+		say "the cache's checkpatch.pl cannot be used ($damaged): extracting it again"
+	fi
 	fetch "$LINT_SOURCE"
 	say "extracting checkpatch.pl from $LINT_SOURCE (about 10 s)"
 	rm -rf "$dir" && mkdir -p "$dir"
@@ -433,21 +366,23 @@ lint_tools() {
 		members+=("$LINT_SOURCE/scripts/$p")
 	done
 	# The package holds one tarball of the tree; read only our files from it.
-	dpkg-deb --fsys-tarfile "$(deb_of "$LINT_SOURCE" all)" |
-		tar -xO "./usr/src/$LINT_SOURCE.tar.xz" |
+	deb_member "$LINT_SOURCE" "usr/src/$LINT_SOURCE.tar.xz" |
 		tar -xJ -C "$tmp" --strip-components=2 "${members[@]}" ||
 		die "could not extract $LINT_FILES from $LINT_SOURCE"
 	for p in $LINT_FILES; do
 		mv "$tmp/$p" "$dir/$p"
 	done
 	rm -rf "$tmp" "$(deb_of "$LINT_SOURCE" all)"
+	# shellcheck disable=SC2086 # a list of file names
+	seal "$dir" $LINT_FILES
 	touch "$dir/.ready"
 }
 
-print_kdir='' lint='' board=''
+print_kdir='' lint='' board='' fresh=''
 for arg; do
 	case $arg in
 	--board) board=1 ;;
+	--fresh) fresh=1 ;;
 	--print-kdir) print_kdir=1 ;;
 	--lint) lint=1 ;;
 	*) usage ;;

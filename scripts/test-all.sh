@@ -1,14 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Everything CI runs, in one go, for a person too: static analysis, the
-# suite on each kernel of MATRIX (make test-matrix: its modules rebuilt with
-# W=1, a table of kernel x check); on each kernel of MATRIX too the loader
+# Everything CI runs, in one go, for a person too: static analysis,
+# scripts/setup.sh's own checks (make test-setup), the suite on each kernel
+# of MATRIX (make test-matrix: its modules rebuilt with W=1, a table of
+# kernel x check); on each kernel of MATRIX too the loader
 # checks (make test-loader: koinfo's predictions for the modules and the
 # failure fixtures, the trace), the build variants and DKMS; the labs on
 # the default kernel and the edge one; then on the default kernel the QEMU
-# board, make install and the stress run. A failing step does not stop the others; the
-# last line counts every check of every step ("N passed, N failed").
+# board, make install and the stress run; last, the README's two commands
+# on clean Debian roots (make test-fresh). A failing step does not stop the
+# others; the last line counts every check of every step ("N passed, N
+# failed").
 #
 # Usage: scripts/test-all.sh     (from the Makefile: 'make test-all')
 # Variables: MATRIX (default: 5.10 6.1 6.12 edge), MAKE
@@ -55,6 +58,9 @@ ktap() {
 }
 
 step lint "${make[@]}" lint
+rm -f build/setup.log
+step test-setup "${make[@]}" test-setup
+ktap test-setup build/setup.log
 
 step test-matrix "${make[@]}" test-matrix MATRIX="$MATRIX"
 for k in $MATRIX; do
@@ -99,6 +105,10 @@ ktap test-install build/6.1/install-host.log build/6.1/test-install.log
 rm -f build/6.1/stress.log
 step stress "${make[@]}" stress
 ktap stress build/6.1/stress.log
+# Last: the README's promise on clean machines, from the committed HEAD.
+rm -f build/fresh.log
+step test-fresh "${make[@]}" test-fresh
+ktap test-fresh build/fresh.log
 
 printf '\n==== all steps\n'
 for f in "$out"/*.ktap; do

@@ -9,8 +9,10 @@
 #     another's messages;
 #   - check_*: one KTAP result each; a failure says what was expected and
 #     what came instead, as "#" lines before the "not ok";
-#   - require_modules: skip when a module is not there, else hold its lock
-#     for the whole test, since test files run side by side;
+#   - require_modules: hold each module's lock for the whole test, since
+#     test files run side by side; fail when the file names a module the
+#     suite does not have, or one its "# kmodlab-modules:" line (run.sh)
+#     does not declare;
 #   - value FILE: a sysfs file's value; module_loaded NAME;
 #   - HINT: when set, a failing check prints it as "# hint: ..." (labs/).
 # A test that must undo something defines test_cleanup(): it runs on exit.
@@ -262,16 +264,38 @@ __lock() {
 	done
 }
 
-# Skip, saying why, without kmod or a module; else hold each module's lock
-# until exit. All of them or none, so that no two tests can each hold a
-# lock the other waits for. run.sh does not start two files that name the
-# same module; the locks keep two runs on one board apart.
+# __wrong_file WHY: the test file itself is wrong: one failed check, not
+# a skip (a module it names that the suite has not would skip for ever).
+__wrong_file() {
+	ktap_set_plan 1
+	ktap_print_msg "$1"
+	ktap_test_fail "the modules it names are the suite's and declared"
+	ktap_finished
+}
+
+# Skip, saying why, without kmod. Fail when a module named, or declared on
+# the file's "# kmodlab-modules:" line (KMODLAB_MODULES, from run.sh), is
+# not one of the suite's ($KO_DIR), or when one named is not declared
+# ("all" declares every one). Then hold each module's lock until exit. All
+# of them or none, so that no two tests can each hold a lock the other
+# waits for. run.sh does not start two files that declare the same
+# module; the locks keep two runs on one board apart.
 require_modules() {	# NAME...
 	[ -z "$KMOD_MISSING" ] ||
 		ktap_skip_all "kmod's$KMOD_MISSING not found (busybox's do not count)"
-	for _m; do
-		[ -r "$KO_DIR/$_m.ko" ] || ktap_skip_all "$KO_DIR/$_m.ko not found"
+	for _m in ${KMODLAB_MODULES-} "$@"; do
+		[ "$_m" = all ] || [ -r "$KO_DIR/$_m.ko" ] ||
+			__wrong_file "$_m: not a module of the suite (no $KO_DIR/$_m.ko)"
 	done
+	# Run by run.sh, which schedules by the declaration: keep it true.
+	if [ -n "${KMODLAB_MODULES+set}" ]; then
+		for _m; do
+			case " $KMODLAB_MODULES " in
+			*" $_m "* | *" all "*) ;;
+			*) __wrong_file "$_m: not declared on the file's '# kmodlab-modules:' line (it has: '$KMODLAB_MODULES')" ;;
+			esac
+		done
+	fi
 	mkdir -p /tmp/kmodlab-run
 	trap __exit EXIT
 	_waited=0

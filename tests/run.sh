@@ -6,11 +6,23 @@
 # on a board (as root), and on the host for tests/host/.
 #
 # The files run at the same time, one per CPU, since most of a run is
-# spent waiting on kmod and the loader. Two files that name the same
-# module on their require_modules line never run at once: a file whose
-# modules are in use waits, and the next file that can go goes first (the
-# modules' locks, in kmodlab.sh, are the safety net). Results print in
-# file order, each file's followed by the time it took.
+# spent waiting on kmod and the loader. Two files that declare the same
+# module never run at once: a file whose modules are in use waits, and the
+# next file that can go goes first (the modules' locks, in kmodlab.sh, are
+# the safety net). Results print in file order, each file's followed by
+# the time it took.
+#
+# What a file needs is data in its header, one line, read here without
+# running the file:
+#   # kmodlab-modules: exporter consumer
+# the modules of the suite ($KO_DIR) it loads, or "all" for a file that
+# finds its list at run time (every module, the predictions of koinfo):
+# such a file runs alone among those that load any. No line: it loads
+# none. A comment, not the require_modules call: that call's words may be
+# a variable, and its value is known only once the file runs. The file
+# gets its line as KMODLAB_MODULES; require_modules fails it when the line
+# names a module the suite does not have, or when the file asks for one
+# it did not declare.
 #
 # Usage: tests/run.sh [-j JOBS] [FILE...]
 #   FILE  absolute, or relative to tests/ (default: every test-*.sh;
@@ -33,9 +45,17 @@ trap 'rm -rf $out' EXIT
 mkfifo $out/ended
 exec 3<>$out/ended
 
-# free INDEX: no running file names one of file INDEX's modules.
+# free INDEX: no running file declares one of file INDEX's modules ("all"
+# stands for every one).
 free() {
 	eval "_want=\$mods_$1"
+	case $_want in
+	*[!\ ]*) ;;
+	*) return 0 ;;
+	esac
+	case " $busy $_want " in
+	*" all "*) case $busy in *[!\ ]*) return 1 ;; esac ;;
+	esac
 	for _m in $_want; do
 		case " $busy " in
 		*" $_m "*) return 1 ;;
@@ -50,6 +70,8 @@ start() {	# INDEX FILE: run FILE in the background, output to $out/INDEX
 	esac
 	{
 		read -r t0 _ </proc/uptime
+		eval "KMODLAB_MODULES=\$mods_$1"
+		export KMODLAB_MODULES
 		sh "$2" >"$out/$1" 2>&1
 		echo $? >"$out/$1.rc"
 		read -r t1 _ </proc/uptime
@@ -65,19 +87,18 @@ seconds() {
 	printf '%d.%02d' $((_cs / 100)) $((_cs % 100))
 }
 
-# mods_N: the words after require_modules in file N, as written (a
-# variable stays a name); one grep for all the files.
+# mods_N: the modules file N declares; one grep for all the files.
 i=0
 for f; do
 	i=$((i + 1))
 	eval "state_$i=waiting mods_$i="
 done
-grep -H '^require_modules ' -- "$@" >$out/mods 2>/dev/null
-while IFS=: read -r file line; do
+grep -H '^# kmodlab-modules:' -- "$@" >$out/mods 2>/dev/null
+while IFS=: read -r file _ line; do
 	i=0
 	for f; do
 		i=$((i + 1))
-		[ "$f" != "$file" ] || eval "mods_$i=\${line#require_modules }"
+		[ "$f" != "$file" ] || eval "mods_$i=\$line"
 	done
 done <$out/mods
 

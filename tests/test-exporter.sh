@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: exporter consumer
 #
 # exporter and consumer: how the loader resolves one module's symbols in
 # another, records the dependency and checks the interface, with kmod.

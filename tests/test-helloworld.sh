@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: helloworld
 #
 # helloworld: load, inspect and unload the smallest module with kmod, and
 # check what the kernel records about it (lsmod, /proc/modules,

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: all
 #
 # modules-load: the guest booted with the /etc files 'make install' puts
 # in place ('make test-install' boots it with kmodlab_run=installed, and

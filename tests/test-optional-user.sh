@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: exporter optional_user lifecycle_watcher
 #
 # optional_user and lifecycle_watcher, with kmod:
 #   - lifecycle_watcher logs COMING then LIVE for a module loaded after it

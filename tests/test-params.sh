@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: params
 #
 # params: every way to give a module its parameters, and every way to get
 # one wrong, each read back from /sys/module/params/parameters and from the

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: helloworld
 #
 # Lab 1 (hello), in the guest: one check per TODO of helloworld.c. A later
 # TODO can hide an earlier one (no init runs before TODO 5), so each hint

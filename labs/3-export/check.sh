@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: exporter consumer
 #
 # Lab 3 (export and use a symbol), in the guest: one check per TODO of
 # exporter.c and consumer.c. Until TODOs 1 to 4 are all done, modpost

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: params
 #
 # Lab 4 (parameters), in the guest: one check per TODO of params.c. A
 # parameter that is not declared is not refused: the loader warns

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: fixture_changed_api wrong_vermagic
 #
 # Lab 5 (versions), in the guest: the learner's modules must be refused
 # the kernel's way. fixture_changed_api is loaded against the suite's own

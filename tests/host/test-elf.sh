@@ -17,16 +17,41 @@ kos=$(cd "$top" && sed 's/\.o$/.ko/; s|^kernel/||' modules.order |
 
 ktap_print_header
 ktap_set_plan "$(($(echo "$kos" | wc -l) * 2))"
-for ko in $kos; do
-	name=${ko##*/}
-	hdr=$(readelf -h "$ko" 2>&1)
-	check_eq "$name: ELF64 REL for AArch64" "ELF64 REL (Relocatable file) AArch64" \
-		"$(field '  Class' "$hdr") $(field '  Type' "$hdr" | cut -d' ' -f1-3) $(field '  Machine' "$hdr")"
-	sections=$(readelf -SW "$ko" | sed -n 's/^ *\[ *[0-9]*\] \([^ ]*\) .*/\1/p')
-	missing=
-	for s in .modinfo __versions .gnu.linkonce.this_module; do
-		printf '%s\n' "$sections" | grep -qx -- "$s" || missing="$missing $s"
-	done
+# One readelf for all (a process costs ~10 ms, and this runs beside the
+# guest): per file, "NAME<tab>CLASS TYPE MACHINE<tab>MISSING SECTIONS".
+tab=$(printf '\t')
+# shellcheck disable=SC2086 # one path a word
+facts=$(readelf -h -S -W $kos 2>&1 | awk -v OFS='\t' -v first="${kos%%"
+"*}" '
+	function begin(path,   name) {	# a "File:" line when more than one
+		name = path
+		sub(/.*\//, "", name)
+		if (path != "" && name == m)
+			return
+		if (m != "")
+			print m, class " " type " " machine, missing()
+		m = name
+		split("", sec)
+		class = type = machine = "?"
+	}
+	function missing(   want, i, n, s) {
+		n = split(".modinfo __versions .gnu.linkonce.this_module", want, " ")
+		for (i = 1; i <= n; i++)
+			if (!(want[i] in sec))
+				s = s " " want[i]
+		return s
+	}
+	NR == 1 { begin(first) }
+	/^File: / { begin($2); next }
+	/^  Class:/ { class = $2 }
+	/^  Type:/ { type = $2 " " $3 " " $4 }
+	/^  Machine:/ { machine = $0; sub(/^  Machine: */, "", machine) }
+	/^ *\[ *[0-9]+\] / { sub(/^ *\[ *[0-9]+\] */, ""); sec[$1] = 1 }
+	END { begin("") }')
+while IFS=$tab read -r name hdr missing; do
+	check_eq "$name: ELF64 REL for AArch64" "ELF64 REL (Relocatable file) AArch64" "$hdr"
 	check_eq "$name: has .modinfo, __versions, .gnu.linkonce.this_module" "" "$missing"
-done
+done <<EOF
+$facts
+EOF
 ktap_finished

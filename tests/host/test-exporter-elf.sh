@@ -23,10 +23,11 @@ exporter=$top/exporter/exporter.ko
 consumer=$top/consumer/consumer.ko
 optional=$top/consumer/optional_user.ko
 
-# section_of KO SYMBOL: the name of the section SYMBOL is defined in
+# section_of SYMBOL: the name of the section exporter's SYMBOL is defined
+# in, from readelf's tables read once ($symbols, $sections)
 section_of() {
-	_ndx=$(readelf -sW "$1" | awk -v s="$2" '$8 == s { print $7; exit }')
-	readelf -SW "$1" | sed -n "s/^ *\[ *$_ndx\] \([^ ]*\) .*/\1/p"
+	_ndx=$(printf '%s\n' "$symbols" | awk -v s="$1" '$8 == s { print $7; exit }')
+	printf '%s\n' "$sections" | sed -n "s/^ *\[ *$_ndx\] \([^ ]*\) .*/\1/p"
 }
 
 ktap_print_header
@@ -36,6 +37,7 @@ done
 ktap_set_plan 11
 
 sections=$(readelf -SW "$exporter")
+symbols=$(readelf -sW "$exporter")
 # The GPL-only mark: a table of its own up to 6.x; since 7.x a flags byte
 # per export, bit 0 KSYM_FLAG_GPL_ONLY (include/linux/export-internal.h:
 # SYMBOL_FLAGS, include/linux/module_symbol.h).
@@ -47,16 +49,16 @@ for s in __ksymtab $gpltab __ksymtab_strings; do
 done
 check_eq "exporter.ko has __ksymtab, $gpltab, __ksymtab_strings" "" "$missing"
 check_eq "EXPORT_SYMBOL(exporter_read) is in __ksymtab" __ksymtab \
-	"$(section_of "$exporter" __ksymtab_exporter_read)"
+	"$(section_of __ksymtab_exporter_read)"
 
 # kind SYMBOL: "gpl" or "plain", as the build marked its export
 kind() {
 	if [ $gpltab = __ksymtab_gpl ]; then
-		[ "$(section_of "$exporter" "__ksymtab_$1")" = __ksymtab_gpl ] &&
+		[ "$(section_of "__ksymtab_$1")" = __ksymtab_gpl ] &&
 			echo gpl || echo plain
 		return
 	fi
-	_off=$(readelf -sW "$exporter" | awk -v s="__flags_$1" '$8 == s { print $2 }')
+	_off=$(printf '%s\n' "$symbols" | awk -v s="__flags_$1" '$8 == s { print $2 }')
 	# The byte at _off of readelf's hex dump ("  0x00000000 01010101 ...").
 	_flags=$(readelf -x __kflagstab "$exporter" |
 		 awk -v off=$((0x${_off:-0})) '/^  0x/ { for (i = 2; i <= 5; i++)

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: helloworld exporter consumer
 #
 # Compressed modules, as distributions ship them (.ko.xz, .ko.zst, .ko.gz).
 # `make test-loader` puts a module tree per format under $KMODLAB_COMPRESSED

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: all
 #
 # koinfo's predictions against what this kernel really does. On the host,
 # `make image` ran `koinfo --against KDIR` on every module of the image and
@@ -16,6 +17,9 @@
 #   - a module predicted to be refused is refused, the kernel log has the
 #     line koinfo predicted, word for word, and neither it nor what was
 #     loaded for it is left loaded.
+# First, that the report predicts every module of extra/ and every
+# fixture: without it, or without a prediction in it, 'make image' or
+# koinfo went wrong, and that fails here (it is no reason to skip).
 # Variables: KOINFO_PREDICT (default: the report beside tests/),
 #            KMODLAB_FIXTURES
 
@@ -25,9 +29,10 @@ TESTS_DIR=${0%/*}/..
 
 pred=${KOINFO_PREDICT:-${0%/*}/../../koinfo-predict.txt}
 fx=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
+tab=$(printf '\t') nl='
+'
 
 ktap_print_header
-[ -r "$pred" ] || ktap_skip_all "no $pred: 'make image' writes it"
 # "NAME<tab>DEPENDS<tab>loads" or "NAME<tab>DEPENDS<tab>MESSAGE" (DEPENDS:
 # space-separated, "-" for none), from koinfo's "== FILE: predicted load"
 # headers, its "depends: A,B" lines and "=> loads" or "=> refused: MESSAGE
@@ -41,14 +46,25 @@ list=$(awk -v OFS='\t' '
 		sub(/ \(init_module\(\) fails: .*$/, "", m)
 		if (m ~ /^loads/) m = "loads"
 		print f, d, m
-	}' "$pred")
-[ -n "$list" ] || ktap_skip_all "$pred holds no prediction"
+	}' "$pred" 2>&1) || { unread=$list list=; }
+# What the report must predict: every module here, every fixture.
+expect='' missing=''
+for ko in "$KO_DIR"/*.ko "$fx"/*.ko; do
+	[ -e "$ko" ] || continue
+	m=${ko##*/}
+	m=${m%.ko}
+	expect="$expect $m"
+	case "$nl$list" in
+	*"$nl$m$tab"*) ;;
+	*) missing="$missing $m" ;;
+	esac
+done
 # The modules of extra/ are locked; the fixtures are no module of extra/:
 # only the files that name them load them (as tests/test-exporter.sh).
 # Two checks for a load, three for a refusal.
-mods='' fixtures='' plan=0 tab=$(printf '\t') nl='
-'
+mods='' fixtures='' plan=1
 while IFS=$tab read -r m _ want; do
+	[ -n "$m" ] || continue
 	if [ -r "$KO_DIR/$m.ko" ]; then
 		mods="$mods $m"
 	else
@@ -62,6 +78,13 @@ EOF
 # shellcheck disable=SC2086 # one word per module
 require_modules $mods
 ktap_set_plan $plan
+if [ -z "$missing" ]; then
+	ktap_test_pass "koinfo predicted every module and fixture:$expect"
+else
+	ktap_print_msg "expected a prediction in $pred for each of:$expect; none for:$missing"
+	[ -z "${unread-}" ] || __show "$unread"
+	ktap_test_fail "koinfo predicted every module and fixture"
+fi
 
 # shellcheck disable=SC2317 # run by kmodlab.sh at exit
 test_cleanup() {
@@ -74,6 +97,7 @@ test_cleanup() {
 
 # A here-document, not a pipe: the loop must count its checks in this shell.
 while IFS=$tab read -r m deps want; do
+	[ -n "$m" ] || continue
 	[ "$deps" != - ] || deps=
 	case " $fixtures " in
 	*" $m "*) # shellcheck disable=SC2086 # one word per module

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: helloworld
 #
 # The loader seen live (trace-load.sh: function_graph on finit_module and
 # the loader's functions, kprobe events for values): loading helloworld

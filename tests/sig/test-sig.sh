@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: helloworld
 #
 # Module signatures, enforced: this kernel was booted with
 # module.sig_enforce=1 (make test-sig), so module_sig_check(), the

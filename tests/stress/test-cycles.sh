@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: all
 #
 # Stress, load and unload: each module of ours (every .ko in $KO_DIR, that
 # is Kbuild's modules.order) is loaded with modprobe and removed with

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kmodlab-modules: all
 #
 # Stress, races: two shells work on the same modules at once, each for
 # STRESS_RACES cycles (50) within STRESS_SECONDS, and afterwards the kernel

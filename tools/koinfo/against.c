@@ -33,9 +33,10 @@ struct kdir {
 	char *path;
 	char release[128];
 	char vermagic[512];	/* empty when it cannot be composed */
-	struct target target;
+	const struct target *target;
 	char **config;		/* CONFIG_ names set to y or m */
 	size_t nconfig;
+	char *symvers;		/* Module.symvers, cut up: syms point into it */
 	struct export *syms;	/* sorted by name */
 	size_t nsyms;
 	struct ko **kos;	/* the modules given: loaded before, as deps */
@@ -118,12 +119,12 @@ static int read_symvers(struct kdir *k, char *err, size_t errlen)
 		k->syms = xgrow(k->syms, &cap, k->nsyms, sizeof(*k->syms));
 		e = &k->syms[k->nsyms++];
 		e->crc = strtoul(f[0], NULL, 16);
-		e->name = xstrdup(f[1]);
-		e->owner = xstrdup(f[2]);
+		e->name = f[1];
+		e->owner = f[2];
 		e->gpl = !!strstr(f[3], "_GPL");
-		e->ns = f[4] && *f[4] ? xstrdup(f[4]) : NULL;
+		e->ns = f[4] && *f[4] ? f[4] : NULL;
 	}
-	free(buf);
+	k->symvers = buf;
 	qsort(k->syms, k->nsyms, sizeof(*k->syms), cmp_export);
 	return 0;
 }
@@ -162,16 +163,16 @@ static void read_defines(struct kdir *k, const char *file, size_t *cap)
  * include/linux/vermagic.h: UTS_RELEASE " " then "SMP ", "preempt " (or
  * "preempt_rt "), "mod_unload ", "modversions ", MODULE_ARCH_VERMAGIC and
  * MODULE_RANDSTRUCT. CONFIG_PREEMPT_BUILD is 6.1's name for what 5.10
- * tested as CONFIG_PREEMPT. arm64's MODULE_ARCH_VERMAGIC is "aarch64"
- * (arch/arm64/include/asm/vermagic.h); other architectures' depend on
- * more options, so the comparison is left out for them.
+ * tested as CONFIG_PREEMPT. arm64's MODULE_ARCH_VERMAGIC is its name,
+ * "aarch64" (arch/arm64/include/asm/vermagic.h); other architectures'
+ * depend on more options, so the comparison is left out for them.
  */
 static void compose_vermagic(struct kdir *k)
 {
 	char *seed = slurp(k->path, "include/generated/randstruct_hash.h");
 	char *q = seed ? strchr(seed, '"') : NULL, *e = q ? strchr(q + 1, '"') : NULL;
 
-	if (k->target.machine == EM_AARCH64 && k->release[0])
+	if (k->target->machine == EM_AARCH64 && k->release[0])
 		snprintf(k->vermagic, sizeof(k->vermagic), "%s %s%s%s%s%s%s%.*s",
 			 k->release,
 			 config(k, "CONFIG_SMP") ? "SMP " : "",
@@ -179,7 +180,7 @@ static void compose_vermagic(struct kdir *k)
 			 "preempt " : config(k, "CONFIG_PREEMPT_RT") ? "preempt_rt " : "",
 			 config(k, "CONFIG_MODULE_UNLOAD") ? "mod_unload " : "",
 			 config(k, "CONFIG_MODVERSIONS") ? "modversions " : "",
-			 "aarch64",
+			 k->target->arch,
 			 config(k, "CONFIG_RANDSTRUCT") && e ? "RANDSTRUCT_" :
 			 config(k, "CONFIG_GCC_PLUGIN_RANDSTRUCT") && e ? "RANDSTRUCT_PLUGIN_" : "",
 			 e && (config(k, "CONFIG_RANDSTRUCT") ||
@@ -191,7 +192,7 @@ static void compose_vermagic(struct kdir *k)
 struct kdir *kdir_open(const char *path, char *err, size_t errlen)
 {
 	struct kdir *k = xcalloc(1, sizeof(*k));
-	size_t cap = 0;
+	size_t cap = 0, i, n;
 
 	k->path = xstrdup(path);
 	read_defines(k, "include/generated/utsrelease.h", &cap);
@@ -202,15 +203,15 @@ struct kdir *kdir_open(const char *path, char *err, size_t errlen)
 		kdir_close(k);
 		return NULL;
 	}
-	if (config(k, "CONFIG_ARM64")) {
-		k->target = (struct target){ EM_AARCH64, "aarch64" };
-	} else if (config(k, "CONFIG_X86_64")) {
-		k->target = (struct target){ EM_X86_64, "x86_64" };
-	} else if (config(k, "CONFIG_RISCV")) {
-		k->target = (struct target){ EM_RISCV, "riscv" };
-	} else {
-		snprintf(err, errlen,
-			 "%s: an architecture koinfo does not know (arm64, x86_64, riscv)", path);
+	for (i = 0; i < ntargets && !k->target; i++)
+		if (config(k, targets[i].config))
+			k->target = &targets[i];
+	if (!k->target) {
+		n = snprintf(err, errlen, "%s: an architecture koinfo does not know (none of", path);
+		for (i = 0; i < ntargets && n < errlen; i++)
+			n += snprintf(err + n, errlen - n, " %s", targets[i].config);
+		if (n < errlen)
+			snprintf(err + n, errlen - n, ")");
 		kdir_close(k);
 		return NULL;
 	}
@@ -228,22 +229,18 @@ void kdir_close(struct kdir *k)
 
 	if (!k)
 		return;
-	for (i = 0; i < k->nsyms; i++) {
-		free(k->syms[i].name);
-		free(k->syms[i].owner);
-		free(k->syms[i].ns);
-	}
 	for (i = 0; i < k->nconfig; i++)
 		free(k->config[i]);
 	free(k->config);
 	free(k->syms);
+	free(k->symvers);
 	free(k->path);
 	free(k);
 }
 
 const struct target *kdir_target(const struct kdir *k)
 {
-	return &k->target;
+	return k->target;
 }
 
 const char *kdir_vermagic(const struct kdir *k)
@@ -254,7 +251,7 @@ const char *kdir_vermagic(const struct kdir *k)
 /* One module's predicted load: the kernel's lines, koinfo's notes. */
 struct run {
 	FILE *out;
-	int json, lines;
+	struct json *json;	/* NULL for text */
 	const struct ko *ko;
 	const char *name;	/* mod->name: .modinfo name */
 	int err;		/* the first refusal's errno */
@@ -277,10 +274,10 @@ static void say(struct run *r, int kernel, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (r->json) {
-		fputs(r->lines++ ? ",\n      " : "\n      ", r->out);
-		fprintf(r->out, "{\"kernel\": %s, \"text\": ", kernel ? "true" : "false");
-		json_str(r->out, buf);
-		fputc('}', r->out);
+		json_open(r->json, NULL, '{', JSON_INLINE);
+		json_bool(r->json, "kernel", kernel);
+		json_string(r->json, "text", buf);
+		json_close(r->json);
 	} else {
 		fputs(kernel ? "  kernel: " : "  ", r->out);
 		text_str(r->out, buf);
@@ -612,20 +609,23 @@ static void predict_one(struct run *r, const struct kdir *k)
 int predict(struct kdir *k, struct ko **kos, size_t n, int json, FILE *out,
 	    char *first, size_t firstlen)
 {
+	struct json j;
 	size_t i;
 	int refused = 0;
 
 	k->kos = kos;
 	k->nkos = n;
 	first[0] = '\0';
+	json_init(&j, out);
 	if (json) {
-		fputs("{\n  \"kernel\": {\"kdir\": ", out);
-		json_str(out, k->path);
-		fputs(", \"release\": ", out);
-		json_str(out, k->release);
-		fputs(", \"vermagic\": ", out);
-		json_str(out, k->vermagic);
-		fprintf(out, ", \"exports\": %zu},\n  \"modules\": [", k->nsyms);
+		json_open(&j, NULL, '{', JSON_LINES);
+		json_open(&j, "kernel", '{', JSON_INLINE);
+		json_string(&j, "kdir", k->path);
+		json_string(&j, "release", k->release);
+		json_string(&j, "vermagic", k->vermagic);
+		json_uint(&j, "exports", k->nsyms);
+		json_close(&j);
+		json_open(&j, "modules", '[', JSON_LINES);
 	} else {
 		fputs("== kernel: ", out);
 		text_str(out, k->path);
@@ -636,15 +636,14 @@ int predict(struct kdir *k, struct ko **kos, size_t n, int json, FILE *out,
 		fprintf(out, "', %zu exports (Module.symvers)\n", k->nsyms);
 	}
 	for (i = 0; i < n; i++) {
-		struct run r = { .out = out, .json = json, .ko = kos[i] };
+		struct run r = { .out = out, .json = json ? &j : NULL, .ko = kos[i] };
 
 		r.name = kos[i]->name ? kos[i]->name : "?";
 		if (json) {
-			fputs(i ? ",\n    {\"file\": " : "\n    {\"file\": ", out);
-			json_str(out, kos[i]->path);
-			fputs(", \"module\": ", out);
-			json_str(out, r.name);
-			fputs(", \"log\": [", out);
+			json_open(&j, NULL, '{', JSON_INLINE);
+			json_string(&j, "file", kos[i]->path);
+			json_string(&j, "module", r.name);
+			json_open(&j, "log", '[', JSON_LINES);
 		} else {
 			fputs("\n== ", out);
 			text_str(out, kos[i]->path);
@@ -656,17 +655,13 @@ int predict(struct kdir *k, struct ko **kos, size_t n, int json, FILE *out,
 			snprintf(first, firstlen, "%s: %s", kos[i]->path, r.first);
 		refused |= !!r.err;
 		if (json) {
-			fprintf(out, "%s], \"loads\": %s, \"errno\": %d, \"refusal\": ",
-				r.lines ? "\n      " : "", r.err ? "false" : "true", r.err);
-			if (r.err)
-				json_str(out, r.first);
-			else
-				fputs("null", out);
-			fputs(", \"taints\": ", out);
-			json_str(out, r.taints);
-			fputs(", \"depends\": ", out);
-			json_str(out, r.depends);
-			fputc('}', out);
+			json_close(&j);
+			json_bool(&j, "loads", !r.err);
+			json_int(&j, "errno", r.err);
+			json_string(&j, "refusal", r.err ? r.first : NULL);
+			json_string(&j, "taints", r.taints);
+			json_string(&j, "depends", r.depends);
+			json_close(&j);
 			continue;
 		}
 		if (r.depends[0]) {
@@ -687,7 +682,10 @@ int predict(struct kdir *k, struct ko **kos, size_t n, int json, FILE *out,
 				r.taints, r.taints[0] ? ")" : "");
 		}
 	}
-	if (json)
-		fputs("\n  ]\n}\n", out);
+	if (json) {
+		json_close(&j);
+		json_close(&j);
+		fputc('\n', out);
+	}
 	return refused;
 }

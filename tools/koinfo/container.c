@@ -245,26 +245,20 @@ void print_container(const struct ko *ko, FILE *out)
 }
 
 /* JSON: "compression" and "signature" members of the top object. */
-void print_container_json(const struct ko *ko, FILE *out)
+void print_container_json(const struct ko *ko, struct json *j)
 {
 	static const char *const keys[] = { "signer", "sig_key", "sig_hashalgo" };
 	size_t i;
 
-	fputs(",\n  \"compression\": ", out);
-	if (ko->compression)
-		json_str(out, ko->compression);
-	else
-		fputs("null", out);
-	fputs(",\n  \"signature\": ", out);
+	json_string(j, "compression", ko->compression);
 	if (!ko->signed_) {
-		fputs("null", out);
+		json_null(j, "signature");
 		return;
 	}
-	fputs("{\"id\": ", out);
-	json_str(out, ko_info(ko, "sig_id"));
-	for (i = 0; i < ARRAY_SIZE(keys); i++) {
-		fprintf(out, ", \"%s\": ", keys[i]);
-		json_str(out, ko_info(ko, keys[i]));
-	}
-	fprintf(out, ", \"bytes\": %zu}", ko->size - ko->len);
+	json_open(j, "signature", '{', JSON_INLINE);
+	json_string(j, "id", ko_info(ko, "sig_id"));
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		json_string(j, keys[i], ko_info(ko, keys[i]));
+	json_uint(j, "bytes", ko->size - ko->len);
+	json_close(j);
 }

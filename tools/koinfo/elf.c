@@ -30,14 +30,38 @@
 /* A .ko larger than this is not a module anyone builds. */
 #define KO_MAX_SIZE (256UL << 20)
 
+static int vfail(struct ko *ko, int unknown, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static int vfail(struct ko *ko, int unknown, const char *fmt, va_list ap)
+{
+	vsnprintf(ko->err, sizeof(ko->err), fmt, ap);
+	ko->unknown = unknown;
+	return -1;
+}
+
+/* The loader refuses the file: why, in the kernel's words where it has some. */
 int ko_fail(struct ko *ko, const char *fmt, ...)
 {
 	va_list ap;
+	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(ko->err, sizeof(ko->err), fmt, ap);
+	ret = vfail(ko, 0, fmt, ap);
 	va_end(ap);
-	return -1;
+	return ret;
+}
+
+/* koinfo could not find out (a library's error): no refusal, and why. */
+int ko_unknown(struct ko *ko, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vfail(ko, 1, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 void *xcalloc(size_t n, size_t size)
@@ -165,6 +189,28 @@ static int strip_signature(struct ko *ko)
 }
 
 /*
+ * The machines koinfo knows. The first is the one the suite builds for, and
+ * the one a file is checked against without --against (which takes KDIR's).
+ */
+const struct target targets[] = {
+	{ EM_AARCH64, "aarch64", "AArch64", "CONFIG_ARM64" },
+	{ EM_X86_64, "x86_64", "x86-64", "CONFIG_X86_64" },
+	{ EM_RISCV, "riscv", "RISC-V", "CONFIG_RISCV" },
+};
+const size_t ntargets = ARRAY_SIZE(targets);
+
+/* The machine of e_machine MACHINE, or NULL for one koinfo does not know. */
+const struct target *target_of(int machine)
+{
+	size_t i;
+
+	for (i = 0; i < ntargets; i++)
+		if (targets[i].machine == machine)
+			return &targets[i];
+	return NULL;
+}
+
+/*
  * elf_validity_check(): the same checks in the same order, each failure
  * with the kernel's own message. Then what libelf needs for the rest.
  */
@@ -185,7 +231,7 @@ static int validity_check(struct ko *ko, const struct target *t)
 			       id[EI_CLASS], id[EI_DATA], t->arch);
 	ko->elf = elf_memory(ko->data, ko->len);
 	if (!ko->elf || elf_kind(ko->elf) != ELF_K_ELF || !gelf_getehdr(ko->elf, eh))
-		return ko_fail(ko, "libelf: %s", elf_errmsg(-1));
+		return ko_unknown(ko, "libelf: %s", elf_errmsg(-1));
 	if (eh->e_type != ET_REL)
 		return ko_fail(ko, "Invalid ELF header type: %u != %u (not a relocatable object)",
 			       eh->e_type, ET_REL);
@@ -201,7 +247,7 @@ static int validity_check(struct ko *ko, const struct target *t)
 		return ko_fail(ko, "Invalid ELF section name index: %d || e_shstrndx (%d) >= e_shnum (%d)",
 			       eh->e_shstrndx, eh->e_shstrndx, eh->e_shnum);
 	if (!gelf_getshdr(elf_getscn(ko->elf, eh->e_shstrndx), &str))
-		return ko_fail(ko, "libelf: %s", elf_errmsg(-1));
+		return ko_unknown(ko, "libelf: %s", elf_errmsg(-1));
 	if (str.sh_offset + str.sh_size < str.sh_offset ||
 	    str.sh_offset + str.sh_size > ko->len)
 		return ko_fail(ko, "Invalid ELF section hdr(type %u)", str.sh_type);
@@ -210,7 +256,7 @@ static int validity_check(struct ko *ko, const struct target *t)
 	if (ko->data[str.sh_offset + str.sh_size - 1] != '\0')
 		return ko_fail(ko, "ELF Spec violation: section name table isn't null terminated");
 	if (!gelf_getshdr(elf_getscn(ko->elf, 0), &sh))
-		return ko_fail(ko, "libelf: %s", elf_errmsg(-1));
+		return ko_unknown(ko, "libelf: %s", elf_errmsg(-1));
 	if (sh.sh_type != SHT_NULL || sh.sh_size || sh.sh_addr)
 		return ko_fail(ko, "ELF Spec violation: section 0 type(%d)!=SH_NULL or non-zero len or addr",
 			       sh.sh_type);
@@ -221,7 +267,7 @@ static int validity_check(struct ko *ko, const struct target *t)
 		struct ko_section *s = &ko->secs[i];
 
 		if (!gelf_getshdr(elf_getscn(ko->elf, i), &s->sh))
-			return ko_fail(ko, "libelf: section %zu: %s", i, elf_errmsg(-1));
+			return ko_unknown(ko, "libelf: section %zu: %s", i, elf_errmsg(-1));
 		sh = s->sh;
 		switch (sh.sh_type) {
 		case SHT_NULL:
@@ -382,7 +428,8 @@ static int read_relocs(struct ko *ko)
 			continue;
 		d = elf_getdata(elf_getscn(ko->elf, i), NULL);
 		if (!d)
-			return ko_fail(ko, "relocation section %zu: %s", i, elf_errmsg(-1));
+			return ko_unknown(ko, "libelf: relocation section %zu: %s", i,
+					  elf_errmsg(-1));
 		for (j = 0; j < r->count; j++) {
 			GElf_Rela ra;
 			GElf_Rel rl;
@@ -554,9 +601,12 @@ int ko_open(struct ko *ko, const char *path, const struct target *t)
 {
 	memset(ko, 0, sizeof(*ko));
 	ko->path = path;
-	if (read_file(ko) || ko_decompress(ko) || strip_signature(ko) ||
-	    validity_check(ko, t) ||
-	    setup_load_info(ko))
+	/* Not read, or not decompressed: nothing to tell of it. */
+	if (read_file(ko) || ko_decompress(ko)) {
+		ko->unknown = 1;
+		return -1;
+	}
+	if (strip_signature(ko) || validity_check(ko, t) || setup_load_info(ko))
 		return -1;
 	return 0;
 }

@@ -44,8 +44,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct target arm64 = { EM_AARCH64, "aarch64" };
 	struct ko ko, *kos[1] = { &ko };
+	struct json j;
 	char first[512];
 	FILE *f = fopen(path, "we");
 
@@ -53,9 +53,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (fwrite(data, 1, size, f) != size || fclose(f))
 		abort();
-	if (!ko_open(&ko, path, &arm64) && !ko_read_modinfo(&ko) && !ko_read_elf(&ko)) {
+	if (!ko_open(&ko, path, &targets[0]) && !ko_read_modinfo(&ko) && !ko_read_elf(&ko)) {
 		print_text(&ko, sink);
-		print_json(&ko, sink);
+		json_init(&j, sink);
+		print_json(&ko, &j);
 		if (kdir)
 			predict(kdir, kos, 1, size & 1, sink, first, sizeof(first));
 	}

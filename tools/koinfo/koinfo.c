@@ -9,9 +9,12 @@
  *                                     words for the first refusal
  *   --json                            the same for a program
  *
- * A file the loader would refuse before reading it (not ELF, truncated,
- * wrong machine, broken section table) gets one line on stderr naming the
- * kernel's check, and exit status 1. Status 2 is a usage error.
+ * Exit status: 0 when every file passes (with --against: every one is
+ * predicted to load), 1 when the loader refuses one: a file it would
+ * refuse before reading it (not ELF, truncated, wrong machine, broken
+ * section table) gets one line on stderr naming the kernel's check. 2 when
+ * koinfo cannot tell, with one line saying why: a usage error, a file or
+ * KDIR it cannot read, a library's error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,9 +22,6 @@
 #include <string.h>
 
 #include "koinfo.h"
-
-/* The suite builds for arm64; --against takes the machine from KDIR. */
-static const struct target arm64 = { EM_AARCH64, "aarch64" };
 
 static void print_usage(FILE *f)
 {
@@ -32,15 +32,22 @@ static void print_usage(FILE *f)
 	      "  --sig-enforce   with --against: as booted with module.sig_enforce=1\n", f);
 }
 
-/* Read one file: the loader's checks first, then .modinfo, then the rest. */
-static struct ko *load(const char *path, const struct target *t)
+/*
+ * Read one file: the loader's checks first, then .modinfo, then the rest.
+ * NULL when it fails, *status raised to what the failure means.
+ */
+static struct ko *load(const char *path, const struct target *t, int *status)
 {
 	struct ko *ko = xcalloc(1, sizeof(*ko));
+	int why;
 
 	if (ko_open(ko, path, t) || ko_read_modinfo(ko) || ko_read_elf(ko)) {
 		fprintf(stderr, "koinfo: %s: ", path);
 		text_str(stderr, ko->err);
 		fputc('\n', stderr);
+		why = ko->unknown ? KO_UNKNOWN : KO_REFUSED;
+		if (*status < why)
+			*status = why;
 		ko_close(ko);
 		free(ko);
 		return NULL;
@@ -58,11 +65,11 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *kdir_path = NULL;
-	const struct target *t = &arm64;
+	const struct target *t = &targets[0];
 	struct kdir *kdir = NULL;
 	struct ko **kos;
 	char err[1024];
-	int c, json = 0, status = 0, sig_enforce = 0;
+	int c, json = 0, status = KO_LOADS, sig_enforce = 0;
 	size_t i, n = 0;
 
 	while ((c = getopt_long(argc, argv, "a:jsh", opts, NULL)) != -1) {
@@ -81,22 +88,22 @@ int main(int argc, char **argv)
 			return 0;
 		default:
 			print_usage(stderr);
-			return 2;
+			return KO_UNKNOWN;
 		}
 	}
 	if (optind >= argc) {
 		print_usage(stderr);
-		return 2;
+		return KO_UNKNOWN;
 	}
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		fputs("koinfo: libelf is too old\n", stderr);
-		return 2;
+		return KO_UNKNOWN;
 	}
 	if (kdir_path) {
 		kdir = kdir_open(kdir_path, err, sizeof(err));
 		if (!kdir) {
 			fprintf(stderr, "koinfo: %s\n", err);
-			return 2;
+			return KO_UNKNOWN;
 		}
 		t = kdir_target(kdir);
 		if (sig_enforce)
@@ -105,38 +112,40 @@ int main(int argc, char **argv)
 
 	kos = xcalloc(argc - optind, sizeof(*kos));
 	for (i = optind; i < (size_t)argc; i++) {
-		struct ko *ko = load(argv[i], t);
+		struct ko *ko = load(argv[i], t, &status);
 
-		if (!ko) {
-			status = 1;
-			continue;
-		}
-		kos[n++] = ko;
+		if (ko)
+			kos[n++] = ko;
 	}
 
-	if (kdir && status == 0) {
+	if (kdir && status == KO_LOADS) {
 		if (predict(kdir, kos, n, json, stdout, err, sizeof(err))) {
 			fflush(stdout);
 			fprintf(stderr, "koinfo: ");
 			text_str(stderr, err);
 			fputc('\n', stderr);
-			status = 1;
+			status = KO_REFUSED;
 		}
+	} else if (!kdir && json) {
+		/* More than one file given: an array of them. */
+		struct json j;
+		int array = argc - optind > 1;
+
+		json_init(&j, stdout);
+		if (array)
+			json_open(&j, NULL, '[', JSON_LINES);
+		for (i = 0; i < n; i++)
+			print_json(kos[i], &j);
+		if (array)
+			json_close(&j);
+		if (array || n)
+			fputc('\n', stdout);
 	} else if (!kdir) {
-		if (json && argc - optind > 1)
-			fputs("[\n", stdout);
 		for (i = 0; i < n; i++) {
-			if (json) {
-				print_json(kos[i], stdout);
-				fputs(i + 1 < n ? ",\n" : "\n", stdout);
-			} else {
-				if (i)
-					fputc('\n', stdout);
-				print_text(kos[i], stdout);
-			}
+			if (i)
+				fputc('\n', stdout);
+			print_text(kos[i], stdout);
 		}
-		if (json && argc - optind > 1)
-			fputs("]\n", stdout);
 	}
 
 	for (i = 0; i < n; i++) {
@@ -147,7 +156,7 @@ int main(int argc, char **argv)
 	kdir_close(kdir);
 	if (fflush(stdout) == EOF && errno != EPIPE) {
 		perror("koinfo: stdout");
-		return 2;
+		return KO_UNKNOWN;
 	}
 	return status;
 }

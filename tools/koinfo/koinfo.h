@@ -102,19 +102,59 @@ struct ko {
 	char memfd_path[32];
 
 	char err[512];
+	int unknown;		/* err says why koinfo cannot tell: no refusal */
 };
 
-/* The machine a module must be built for: e_machine and its name. */
+/*
+ * koinfo's exit status. A file the loader refuses (its ELF checks, or
+ * --against's prediction) is not one koinfo could not read: a caller that
+ * takes 1 as a prediction must not get it for a missing file.
+ */
+enum {
+	KO_LOADS = 0,		/* every file passes; with --against, loads */
+	KO_REFUSED = 1,		/* the loader refuses one: its words on stderr */
+	KO_UNKNOWN = 2,		/* koinfo cannot tell (usage, unreadable): why */
+};
+
+/* A machine a module may be built for. */
 struct target {
-	int machine;
+	int machine;		/* e_machine */
 	const char *arch;	/* as in vermagic's last word: aarch64 */
+	const char *name;	/* as readelf names the machine: AArch64 */
+	const char *config;	/* the kernel option that builds for it */
+};
+
+/*
+ * A JSON writer for koinfo's two documents: it puts the commas, the
+ * spaces and the line breaks, and escapes strings. A container opened with
+ * JSON_LINES puts each member on a line of its own, indented two spaces
+ * more than the enclosing one's; JSON_INLINE keeps them on one line. A
+ * string that is NULL is written null.
+ */
+#define JSON_DEPTH 8
+
+enum { JSON_INLINE, JSON_LINES };
+
+struct json {
+	FILE *out;
+	int depth, lines;	/* containers open; how many put a member a line */
+	struct {
+		char close;	/* ']' or '}' */
+		int lines;	/* JSON_LINES */
+		size_t members;
+	} level[JSON_DEPTH];
 };
 
 /* elf.c */
+extern const struct target targets[];	/* the first is the suite's: arm64 */
+extern const size_t ntargets;
+const struct target *target_of(int machine);
 int ko_open(struct ko *ko, const char *path, const struct target *t);
 int ko_read_elf(struct ko *ko);
 void ko_close(struct ko *ko);
 int ko_fail(struct ko *ko, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int ko_unknown(struct ko *ko, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *ko_secname(const struct ko *ko, size_t i);
 int license_is_gpl_compatible(const char *license);
@@ -128,7 +168,7 @@ const char *ko_libkmod_path(struct ko *ko);
 char *info_value(const char *key, const char *value);
 const char *ko_info(const struct ko *ko, const char *key);
 void print_container(const struct ko *ko, FILE *out);
-void print_container_json(const struct ko *ko, FILE *out);
+void print_container_json(const struct ko *ko, struct json *j);
 
 /* sigcheck.c */
 int sig_check(const struct ko *ko, const char *kdir, char *why, size_t whylen);
@@ -148,8 +188,15 @@ int predict(struct kdir *k, struct ko **kos, size_t n, int json, FILE *out,
 
 /* output.c */
 void print_text(const struct ko *ko, FILE *out);
-void print_json(const struct ko *ko, FILE *out);
-void json_str(FILE *out, const char *s);
+void print_json(const struct ko *ko, struct json *j);
 void text_str(FILE *out, const char *s);
+void json_init(struct json *j, FILE *out);
+void json_open(struct json *j, const char *key, char kind, int lines);
+void json_close(struct json *j);
+void json_null(struct json *j, const char *key);
+void json_string(struct json *j, const char *key, const char *s);
+void json_uint(struct json *j, const char *key, uint64_t v);
+void json_int(struct json *j, const char *key, long long v);
+void json_bool(struct json *j, const char *key, int v);
 
 #endif /* KOINFO_H */

@@ -55,7 +55,7 @@ static int read_info(struct ko *ko)
 
 	err = kmod_module_get_info(ko->mod, &list);
 	if (err < 0)
-		return ko_fail(ko, "libkmod could not read .modinfo: %s", strerror(-err));
+		return ko_unknown(ko, "libkmod could not read .modinfo: %s", strerror(-err));
 	kmod_list_foreach(l, list) {
 		const char *k = kmod_module_info_get_key(l);
 		const char *v = kmod_module_info_get_value(l);
@@ -69,7 +69,7 @@ static int read_info(struct ko *ko)
 		ko->info_vals = reallocarray(ko->info_vals, cap, sizeof(char *));
 		if (!ko->info_vals) {
 			kmod_module_info_free_list(list);
-			return ko_fail(ko, "out of memory");
+			return ko_unknown(ko, "out of memory");
 		}
 		ko->info_keys[ko->ninfo] = xstrdup(k);
 		ko->info_vals[ko->ninfo++] = info_value(k, v);
@@ -127,7 +127,7 @@ static int read_symbols(struct ko *ko)
 
 	err = kmod_module_get_versions(ko->mod, &list);
 	if (err < 0 && !missing(err))
-		return ko_fail(ko, "libkmod could not read __versions: %s", strerror(-err));
+		return ko_unknown(ko, "libkmod could not read __versions: %s", strerror(-err));
 	kmod_list_foreach(l, list) {
 		ko->vers = xgrow(ko->vers, &cap, ko->nvers, sizeof(*ko->vers));
 		memset(&ko->vers[ko->nvers], 0, sizeof(*ko->vers));
@@ -141,7 +141,7 @@ static int read_symbols(struct ko *ko)
 	cap = 0;
 	err = kmod_module_get_symbols(ko->mod, &list);
 	if (err < 0 && !missing(err))
-		return ko_fail(ko, "libkmod could not read the exported symbols: %s",
+		return ko_unknown(ko, "libkmod could not read the exported symbols: %s",
 			       strerror(-err));
 	kmod_list_foreach(l, list) {
 		ko->exports = xgrow(ko->exports, &cap, ko->nexports, sizeof(*ko->exports));
@@ -156,7 +156,7 @@ static int read_symbols(struct ko *ko)
 	cap = 0;
 	err = kmod_module_get_dependency_symbols(ko->mod, &list);
 	if (err < 0 && !missing(err))
-		return ko_fail(ko, "libkmod could not read the undefined symbols: %s",
+		return ko_unknown(ko, "libkmod could not read the undefined symbols: %s",
 			       strerror(-err));
 	kmod_list_foreach(l, list) {
 		struct ko_sym *u;
@@ -181,14 +181,14 @@ int ko_read_modinfo(struct ko *ko)
 	/* No configuration and no module index: only this file is read. */
 	ko->ctx = kmod_new("/nonexistent/koinfo", no_config);
 	if (!ko->ctx)
-		return ko_fail(ko, "libkmod: kmod_new failed");
+		return ko_unknown(ko, "libkmod: kmod_new failed");
 	kmod_set_log_fn(ko->ctx, quiet, NULL);
 	path = ko_libkmod_path(ko);
 	if (!path)
 		return ko_fail(ko, "memfd for libkmod: %s", strerror(errno));
 	err = kmod_module_new_from_path(ko->ctx, path, &ko->mod);
 	if (err < 0)
-		return ko_fail(ko, "libkmod could not open it: %s", strerror(-err));
+		return ko_unknown(ko, "libkmod could not open it: %s", strerror(-err));
 	if (read_info(ko) || read_symbols(ko))
 		return -1;
 	/* check_modinfo() needs it; .exit goes to core only with it. */

@@ -6,6 +6,7 @@
  * replaces bytes that are not UTF-8.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "koinfo.h"
@@ -39,9 +40,10 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-void json_str(FILE *out, const char *str)
+/* STR as a JSON string: escaped, bytes that are not UTF-8 replaced. */
+static void put_str(FILE *out, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	const unsigned char *s = (const unsigned char *)str;
 	size_t n;
 
 	fputc('"', out);
@@ -60,6 +62,91 @@ void json_str(FILE *out, const char *str)
 		}
 	}
 	fputc('"', out);
+}
+
+void json_init(struct json *j, FILE *out)
+{
+	memset(j, 0, sizeof(*j));
+	j->out = out;
+}
+
+/* What comes before a value: a comma, a line break or a space, its key. */
+static void member(struct json *j, const char *key)
+{
+	if (j->depth) {
+		size_t n = j->level[j->depth - 1].members++;
+
+		if (n)
+			fputc(',', j->out);
+		if (j->level[j->depth - 1].lines)
+			fprintf(j->out, "\n%*s", 2 * j->lines, "");
+		else if (n)
+			fputc(' ', j->out);
+	}
+	if (key) {
+		put_str(j->out, key);
+		fputs(": ", j->out);
+	}
+}
+
+/* KIND '{' or '['; past JSON_DEPTH levels, a bug of koinfo's: stop. */
+void json_open(struct json *j, const char *key, char kind, int lines)
+{
+	if (j->depth == JSON_DEPTH) {
+		fputs("koinfo: JSON nested too deep\n", stderr);
+		exit(2);
+	}
+	member(j, key);
+	fputc(kind, j->out);
+	j->level[j->depth].close = kind == '{' ? '}' : ']';
+	j->level[j->depth].lines = lines == JSON_LINES;
+	j->level[j->depth].members = 0;
+	j->lines += lines == JSON_LINES;
+	j->depth++;
+}
+
+void json_close(struct json *j)
+{
+	int lines = j->level[--j->depth].lines;
+
+	j->lines -= lines;
+	if (lines && j->level[j->depth].members)
+		fprintf(j->out, "\n%*s", 2 * j->lines, "");
+	fputc(j->level[j->depth].close, j->out);
+}
+
+void json_null(struct json *j, const char *key)
+{
+	member(j, key);
+	fputs("null", j->out);
+}
+
+void json_string(struct json *j, const char *key, const char *s)
+{
+	if (!s) {
+		json_null(j, key);
+		return;
+	}
+	member(j, key);
+	put_str(j->out, s);
+}
+
+void json_uint(struct json *j, const char *key, uint64_t v)
+{
+	member(j, key);
+	fprintf(j->out, "%" PRIu64, v);
+}
+
+void json_int(struct json *j, const char *key, long long v)
+{
+	member(j, key);
+	fprintf(j->out, "%lld", v);
+}
+
+void json_bool(struct json *j, const char *key, int v)
+{
+	member(j, key);
+	fputs(v ? "true" : "false", j->out);
 }
 
 /* readelf's letters for the flags a module's sections have. */
@@ -122,13 +209,13 @@ void print_text(const struct ko *ko, FILE *out)
 
 	fputs("== ", out);
 	text_str(out, ko->path);
-	fputs(": what load_module() will do (Linux 6.1 kernel/module/main.c)\n", out);
+	/* kernel/module.c was split into kernel/module/ in Linux 5.19. */
+	fputs(": what load_module() will do (kernel/module/main.c; kernel/module.c before 5.19)\n",
+	      out);
 
 	fputs("\n1. ELF checks (module_sig_check, elf_validity_check): pass\n", out);
 	fprintf(out, "  ELF64 little-endian, machine %u (%s), type ET_REL, %zu sections, names in [%u] %s\n",
-		ko->eh.e_machine, ko->eh.e_machine == EM_AARCH64 ? "AArch64" :
-		ko->eh.e_machine == EM_X86_64 ? "x86-64" :
-		ko->eh.e_machine == EM_RISCV ? "RISC-V" : "?",
+		ko->eh.e_machine, target_of(ko->eh.e_machine) ? target_of(ko->eh.e_machine)->name : "?",
 		ko->nsecs, ko->eh.e_shstrndx, ko_secname(ko, ko->eh.e_shstrndx));
 	if (ko->signed_)
 		fprintf(out, "  signed: %zu bytes of PKCS#7 after the ELF image (checked against the kernel's keys)\n",
@@ -247,138 +334,134 @@ void print_text(const struct ko *ko, FILE *out)
 	print_func(out, "exit", &ko->exit);
 }
 
-static void json_func(FILE *out, const char *key, const struct ko_func *f)
+static void json_func(struct json *j, const char *key, const struct ko_func *f)
 {
-	fprintf(out, ",\n  ");
-	json_str(out, key);
 	if (!f->alias) {
-		fputs(": null", out);
+		json_null(j, key);
 		return;
 	}
-	fputs(": {\"function\": ", out);
-	json_str(out, f->name);
-	fputs(", \"symbol\": ", out);
-	json_str(out, f->alias);
-	fputs(", \"section\": ", out);
-	json_str(out, f->section);
-	fprintf(out, ", \"offset\": %" PRIu64 "}", f->offset);
+	json_open(j, key, '{', JSON_INLINE);
+	json_string(j, "function", f->name);
+	json_string(j, "symbol", f->alias);
+	json_string(j, "section", f->section);
+	json_uint(j, "offset", f->offset);
+	json_close(j);
 }
 
-static void json_syms(FILE *out, const char *key, const struct ko_sym *s, size_t n, int kind)
+enum sym_kind { SYM_VERSION, SYM_EXPORT, SYM_UNDEFINED };
+
+static void json_syms(struct json *j, const char *key, const struct ko_sym *s, size_t n,
+		      enum sym_kind kind)
 {
+	char crc[32];
 	size_t i;
 
-	fprintf(out, ",\n  \"%s\": [", key);
+	json_open(j, key, '[', JSON_LINES);
 	for (i = 0; i < n; i++) {
-		fputs(i ? ",\n    {\"symbol\": " : "\n    {\"symbol\": ", out);
-		json_str(out, s[i].name);
-		if (s[i].has_crc)
-			fprintf(out, ", \"crc\": \"0x%08" PRIx64 "\"", s[i].crc);
-		else
-			fputs(", \"crc\": null", out);
-		if (kind == 1) {
-			fprintf(out, ", \"gpl_only\": %s, \"namespace\": ", s[i].gpl ? "true" : "false");
-			if (s[i].ns)
-				json_str(out, s[i].ns);
-			else
-				fputs("null", out);
-		} else if (kind == 2) {
-			fprintf(out, ", \"weak\": %s", s[i].weak ? "true" : "false");
+		json_open(j, NULL, '{', JSON_INLINE);
+		json_string(j, "symbol", s[i].name);
+		snprintf(crc, sizeof(crc), "0x%08" PRIx64, s[i].crc);
+		json_string(j, "crc", s[i].has_crc ? crc : NULL);
+		if (kind == SYM_EXPORT) {
+			json_bool(j, "gpl_only", s[i].gpl);
+			json_string(j, "namespace", s[i].ns);
+		} else if (kind == SYM_UNDEFINED) {
+			json_bool(j, "weak", s[i].weak);
 		}
-		fputc('}', out);
+		json_close(j);
 	}
-	fputs(n ? "\n  ]" : "]", out);
+	json_close(j);
 }
 
-static void json_sizes(FILE *out, const uint64_t *g)
+static void json_sizes(struct json *j, const char *key, const uint64_t *g)
 {
 	size_t i;
 
-	fputc('{', out);
+	json_open(j, key, '{', JSON_INLINE);
 	for (i = 0; i < 4; i++)
-		fprintf(out, "\"%s\": %" PRIu64 ", ", groups[i], g[i]);
-	fprintf(out, "\"total\": %" PRIu64 "}", total(g));
+		json_uint(j, groups[i], g[i]);
+	json_uint(j, "total", total(g));
+	json_close(j);
 }
 
-void print_json(const struct ko *ko, FILE *out)
+void print_json(const struct ko *ko, struct json *j)
 {
 	char fl[16];
 	size_t i;
 
-	fputs("{\n  \"file\": ", out);
-	json_str(out, ko->path);
-	fprintf(out, ",\n  \"elf\": {\"class\": 64, \"machine\": %u, \"type\": \"REL\", \"sections\": %zu, \"signed\": %s}",
-		ko->eh.e_machine, ko->nsecs, ko->signed_ ? "true" : "false");
-	print_container_json(ko, out);
-	fputs(",\n  \"name\": ", out);
-	json_str(out, ko->name);
-	fputs(",\n  \"license\": ", out);
-	json_str(out, ko->license);
-	fprintf(out, ",\n  \"gpl_compatible\": %s",
-		license_is_gpl_compatible(ko->license) ? "true" : "false");
-	fputs(",\n  \"vermagic\": ", out);
-	json_str(out, ko->vermagic);
-	fputs(",\n  \"depends\": ", out);
-	json_str(out, ko->depends);
-	fputs(",\n  \"modinfo\": [", out);
+	json_open(j, NULL, '{', JSON_LINES);
+	json_string(j, "file", ko->path);
+	json_open(j, "elf", '{', JSON_INLINE);
+	json_uint(j, "class", 64);
+	json_uint(j, "machine", ko->eh.e_machine);
+	json_string(j, "type", "REL");
+	json_uint(j, "sections", ko->nsecs);
+	json_bool(j, "signed", ko->signed_);
+	json_close(j);
+	print_container_json(ko, j);
+	json_string(j, "name", ko->name);
+	json_string(j, "license", ko->license);
+	json_bool(j, "gpl_compatible", license_is_gpl_compatible(ko->license));
+	json_string(j, "vermagic", ko->vermagic);
+	json_string(j, "depends", ko->depends);
+	json_open(j, "modinfo", '[', JSON_INLINE);
 	for (i = 0; i < ko->ninfo; i++) {
-		fputs(i ? ", [" : "[", out);
-		json_str(out, ko->info_keys[i]);
-		fputs(", ", out);
-		json_str(out, ko->info_vals[i]);
-		fputc(']', out);
+		json_open(j, NULL, '[', JSON_INLINE);
+		json_string(j, NULL, ko->info_keys[i]);
+		json_string(j, NULL, ko->info_vals[i]);
+		json_close(j);
 	}
-	fputs("],\n  \"import_ns\": [", out);
-	for (i = 0; i < ko->nimport_ns; i++) {
-		if (i)
-			fputs(", ", out);
-		json_str(out, ko->import_ns[i]);
-	}
-	fputs("],\n  \"parameters\": [", out);
+	json_close(j);
+	json_open(j, "import_ns", '[', JSON_INLINE);
+	for (i = 0; i < ko->nimport_ns; i++)
+		json_string(j, NULL, ko->import_ns[i]);
+	json_close(j);
+	json_open(j, "parameters", '[', JSON_INLINE);
 	for (i = 0; i < ko->nparams; i++) {
-		fputs(i ? ", {\"name\": " : "{\"name\": ", out);
-		json_str(out, ko->params[i].name);
-		fputs(", \"type\": ", out);
-		json_str(out, ko->params[i].type);
-		fputs(", \"description\": ", out);
-		json_str(out, ko->params[i].desc);
-		fputc('}', out);
+		json_open(j, NULL, '{', JSON_INLINE);
+		json_string(j, "name", ko->params[i].name);
+		json_string(j, "type", ko->params[i].type);
+		json_string(j, "description", ko->params[i].desc);
+		json_close(j);
 	}
-	fputc(']', out);
-	json_syms(out, "versions", ko->vers, ko->nvers, 0);
-	json_syms(out, "exports", ko->exports, ko->nexports, 1);
-	json_syms(out, "undefined", ko->undefs, ko->nundefs, 2);
-	fputs(",\n  \"sections\": [", out);
+	json_close(j);
+	json_syms(j, "versions", ko->vers, ko->nvers, SYM_VERSION);
+	json_syms(j, "exports", ko->exports, ko->nexports, SYM_EXPORT);
+	json_syms(j, "undefined", ko->undefs, ko->nundefs, SYM_UNDEFINED);
+	json_open(j, "sections", '[', JSON_LINES);
 	for (i = 1; i < ko->nsecs; i++) {
 		const struct ko_section *s = &ko->secs[i];
 
-		fprintf(out, "%s\n    {\"index\": %zu, \"name\": ", i > 1 ? "," : "", i);
-		json_str(out, s->name ? s->name : "?");
-		fprintf(out, ", \"type\": %u, \"flags\": \"%s\", \"size\": %" PRIu64
-			", \"align\": %" PRIu64 ", \"part\": \"%s\", \"group\": ",
-			s->sh.sh_type, flags_str(s->sh.sh_flags, fl), (uint64_t)s->sh.sh_size,
-			(uint64_t)s->sh.sh_addralign,
-			s->part == PART_CORE ? "core" : s->part == PART_INIT ? "init" : "none");
-		json_str(out, s->group);
-		fputc('}', out);
+		json_open(j, NULL, '{', JSON_INLINE);
+		json_uint(j, "index", i);
+		json_string(j, "name", s->name ? s->name : "?");
+		json_uint(j, "type", s->sh.sh_type);
+		json_string(j, "flags", flags_str(s->sh.sh_flags, fl));
+		json_uint(j, "size", s->sh.sh_size);
+		json_uint(j, "align", s->sh.sh_addralign);
+		json_string(j, "part", s->part == PART_NONE ? "none" : part_str(s->part));
+		json_string(j, "group", s->group);
+		json_close(j);
 	}
-	fputs("\n  ],\n  \"layout\": {\"core\": ", out);
-	json_sizes(out, ko->size_core);
-	fputs(", \"init\": ", out);
-	json_sizes(out, ko->size_init);
-	fputs("},\n  \"relocations\": [", out);
+	json_close(j);
+	json_open(j, "layout", '{', JSON_INLINE);
+	json_sizes(j, "core", ko->size_core);
+	json_sizes(j, "init", ko->size_init);
+	json_close(j);
+	json_open(j, "relocations", '[', JSON_LINES);
 	for (i = 0; i < ko->nrelocs; i++) {
 		const struct ko_reloc *r = &ko->relocs[i];
 
-		fputs(i ? ",\n    {\"section\": " : "\n    {\"section\": ", out);
-		json_str(out, ko_secname(ko, r->index));
-		fputs(", \"target\": ", out);
-		json_str(out, ko_secname(ko, r->target));
-		fprintf(out, ", \"entries\": %zu, \"external\": %zu, \"applied\": %s}",
-			r->count, r->external, r->applied ? "true" : "false");
+		json_open(j, NULL, '{', JSON_INLINE);
+		json_string(j, "section", ko_secname(ko, r->index));
+		json_string(j, "target", ko_secname(ko, r->target));
+		json_uint(j, "entries", r->count);
+		json_uint(j, "external", r->external);
+		json_bool(j, "applied", r->applied);
+		json_close(j);
 	}
-	fputs(ko->nrelocs ? "\n  ]" : "]", out);
-	json_func(out, "init", &ko->init);
-	json_func(out, "exit", &ko->exit);
-	fputs("\n}", out);
+	json_close(j);
+	json_func(j, "init", &ko->init);
+	json_func(j, "exit", &ko->exit);
+	json_close(j);
 }

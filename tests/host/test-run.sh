@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host side: tests/run.sh schedules test files by the modules each one
+# declares on its "# kmodlab-modules:" line, and require_modules holds a
+# file to what it declared. Made-up test files, against a made-up suite
+# (KO_DIR: empty .ko files that are never loaded):
+#   - a file that takes its list from a variable (require_modules $mods)
+#     does not start beside another that declares the same module: the
+#     other finds it still running;
+#   - a file that declares "all" does not start beside one that declares
+#     any module;
+#   - a file whose declaration names a module the suite does not have
+#     fails, as does one that requires a module it did not declare (not a
+#     skip: the file is wrong, not the machine);
+#   - files that share no module still run side by side.
+# Each wait for a file that should not start is half a second.
+
+TESTS_DIR=${0%/*}/..
+# shellcheck source=tests/kmodlab.sh
+. "$TESTS_DIR/kmodlab.sh"
+
+tests=$(cd "$TESTS_DIR" && pwd)
+tmp=$(mktemp -d)
+# shellcheck disable=SC2317 # called by kmodlab.sh at exit
+test_cleanup() { rm -rf "$tmp"; }
+trap test_cleanup EXIT
+
+ktap_print_header
+[ -z "$KMOD_MISSING" ] || ktap_skip_all "kmod's$KMOD_MISSING not found: require_modules would skip"
+ktap_set_plan 10
+
+# Module names no real test uses: their locks are this run's alone.
+a=kmodlab_selftest_a_$$ b=kmodlab_selftest_b_$$
+mkdir "$tmp/extra"
+: >"$tmp/extra/$a.ko"
+: >"$tmp/extra/$b.ko"
+
+# mkfile NAME DECLARED BODY: a made-up test file that declares DECLARED;
+# its first act is to leave a mark that it started.
+mkfile() {
+	cat >"$tmp/$1.sh" <<EOF
+#!/bin/sh
+# kmodlab-modules: $2
+TESTS_DIR=$tests
+. "\$TESTS_DIR/kmodlab.sh"
+: >"$tmp/$1.started"
+ktap_print_header
+$3
+EOF
+}
+
+# The body of a file that holds its modules and, for half a second,
+# watches for FILE's mark: one check, that FILE started (WANT yes) or did
+# not (WANT no) while this file ran.
+watch() {	# FILE WANT
+	cat <<EOF
+ktap_set_plan 1
+i=0
+while [ \$i -lt 5 ] && [ ! -e "$tmp/$1.started" ]; do
+	sleep 0.1
+	i=\$((i + 1))
+done
+[ -e "$tmp/$1.started" ] && got=yes || got=no
+check_eq "$1 started beside it" $2 \$got
+ktap_finished
+EOF
+}
+
+pass='ktap_set_plan 1
+ktap_test_pass ran
+ktap_finished'
+
+schedule() {	# FILE...: run.sh -j 2 on those of $tmp, its KTAP in $out
+	rm -f "$tmp"/*.started
+	for _f; do
+		set -- "$@" "$tmp/$_f.sh"
+		shift
+	done
+	run env KO_DIR="$tmp/extra" "$tests/run.sh" -j 2 "$@"
+}
+
+# shellcheck disable=SC2016 # $mods is for the made-up file
+mkfile by_variable "$a" "mods=$a
+"'require_modules $mods'"
+$(watch by_name no)"
+mkfile by_name "$a" "require_modules $a
+$pass"
+schedule by_variable by_name
+check_match "require_modules \$mods: not started beside a file that shares its module" \
+	'^ok 1 by_variable$' "$out"
+
+mkfile everything all "require_modules $a
+$(watch one no)"
+mkfile one "$b" "require_modules $b
+$pass"
+schedule everything one
+check_match "'all': not started beside a file that names a module" '^ok 1 everything$' "$out"
+
+mkfile other "$a" "require_modules $a
+$(watch one yes)"
+schedule other one
+check_match "files that share no module run side by side" '^ok 1 other$' "$out"
+mkfile none "" "require_modules
+$(watch everything yes)"
+schedule none everything
+check_match "... and one that needs no module beside 'all'" '^ok 1 none$' "$out"
+
+# The wrong ones, in one run: each fails alone (they share $a: in turn).
+mkfile unknown "$a nosuch_$$" "require_modules $a
+$pass"
+mkfile undeclared "$a" "require_modules $a $b
+$pass"
+mkfile absent "$a" "require_modules $a gone_$$
+$pass"
+schedule unknown undeclared absent
+check_match "a module the suite does not have, declared: the file fails" \
+	'^not ok 1 unknown$' "$out"
+check_match "... saying which" "nosuch_$$: not a module of the suite" "$out"
+check_match "a module required, not declared: the file fails" '^not ok 2 undeclared$' "$out"
+check_match "... saying which" "$b: not declared" "$out"
+check_match "a module required that the suite does not have: the file fails" \
+	'^not ok 3 absent$' "$out"
+check_match "... saying which" "gone_$$: not a module of the suite" "$out"
+ktap_finished
