@@ -117,8 +117,9 @@ download() {
 		"${apt_opts[@]}" "$@") >&2
 }
 
-# deb_of NAME ARCH: the newest .deb of NAME fetched.
-deb_of() { compgen -G "$debs/${1}_*_${2}.deb" | sort -V | tail -n 1; }
+# deb_of NAME ARCH: the newest .deb of NAME fetched (nothing, and no
+# failure, when there is none: compgen's exit 1 would fail the pipe).
+deb_of() { { compgen -G "$debs/${1}_*_${2}.deb" || :; } | sort -V | tail -n 1; }
 
 # unpack_deb NAME ARCH DIR: unpack the fetched NAME_*_ARCH.deb into DIR and
 # check every file it holds against the package's own md5sums. A .deb cut

@@ -26,8 +26,8 @@ mkdir "$scratch/apt.conf.d"
 printf 'Dir::Etc::Parts "%s";\nAcquire::Max-ValidTime "86400";\n' \
 	"$scratch/apt.conf.d" >"$scratch/apt.conf"
 
-# as_setup [VAR=VALUE...]: use_suite $SUITE (and apt_cache policy $PKG) in
-# a bash run as setup.sh is.
+# as_setup [VAR=VALUE...]: use_suite $SUITE (then apt_cache policy $PKG,
+# unpack_deb $UNPACK) in a bash run as setup.sh is.
 # shellcheck disable=SC2016,SC2317 # bash expands it; called through run
 as_setup() {
 	env APT_CONFIG="$scratch/apt.conf" CACHE="$scratch/cache" \
@@ -39,12 +39,13 @@ as_setup() {
 		debs=$CACHE/debs host_suite=kmodlab-not-the-host
 		. "$0"
 		use_suite "$1"
-		[ -z "${2-}" ] || apt_cache policy "$2"' \
-		"$top/scripts/lib/debs.sh" "$SUITE" "${PKG-}" 2>&1
+		[ -z "${2-}" ] || apt_cache policy "$2"
+		[ -z "${3-}" ] || unpack_deb "$3" arm64 "$CACHE/unpacked"' \
+		"$top/scripts/lib/debs.sh" "$SUITE" "${PKG-}" "${UNPACK-}" 2>&1
 }
 
 ktap_print_header
-ktap_set_plan 8
+ktap_set_plan 10
 
 before=$(apt-config dump)
 : >"$scratch/start"
@@ -61,6 +62,15 @@ check_eq "... no file under /etc/apt changed" "" \
 
 SUITE=sid run as_setup
 check_eq "read once: a second use of the suite reads nothing" "" "$out"
+
+# unpack_deb of a package not fetched yet (as a kernel of another suite
+# wants its own linux-kbuild) fetches it first.
+SUITE=sid UNPACK=busybox-static run as_setup
+check_run "unpack_deb fetches a .deb not in the cache" 0 \
+	"^say: downloading busybox-static:arm64\$"
+# sid's busybox is in /usr/bin (merged /usr), bookworm's in /bin.
+run find "$scratch/cache/unpacked" -name busybox -type f -perm -u+x
+check_match "... and unpacks it" "/unpacked/(usr/)?bin/busybox\$" "$out"
 
 SUITE=kmodlab-no-such-suite run as_setup
 check_run "a suite the mirror does not have fails, with apt's words" 1 \
