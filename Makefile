@@ -20,6 +20,10 @@
 #                   tracer on, print the loader's call graph by stage
 #   make bench      time 'make test' against a bare boot of the same image
 #   make lint       checkpatch, sparse, W=1, cppcheck, -fanalyzer, shellcheck
+#   make sign       sign the built modules with the kernel's sign-file
+#                   (MODULE_SIG_KEY, MODULE_SIG_CERT)
+#   make test-sig   boot with module.sig_enforce=1: unsigned, other key,
+#                   tampered and signed modules (tests/sig/)
 #   make stress     boot and load/unload every module hundreds of times
 #   make setup      install the host packages, fetch the kernel and guest
 #   make clean      leave the tree as cloned
@@ -30,6 +34,7 @@
 #   make test-board-qemu  the same against a QEMU guest playing the board
 #   make board-qemu       start that guest (make board-qemu-stop ends it)
 #   make install    Kbuild's modules_install, depmod, the /etc examples
+#                   (signed with MODULE_SIG_KEY when it is set)
 #   make test-install  install into build/, boot with it, check the result
 #   make dkms-check build with DKMS for the cached headers, in build/dkms
 #   make dkms-install  on the board: DKMS builds and installs them (root)
@@ -57,6 +62,12 @@
 #                  $(INSTALL_MOD_PATH)/lib/modules/<release>/$(INSTALL_MOD_DIR)
 #                  (default: /lib/modules/<release>/extra)
 #   M              the module 'make trace' loads (helloworld)
+#   MODULE_SIG_KEY, MODULE_SIG_CERT  the key 'make sign' signs with and its
+#                  certificate: default, the key KDIR's kernel was built to
+#                  trust (KDIR/certs/signing_key.pem: the edge kernel's),
+#                  else kmodlab's own, made once into
+#                  $(KMODLAB_CACHE)/keys/kmodlab.pem, which no kernel trusts
+#                  until you enrol its certificate (README: signed modules)
 
 # Kbuild cannot build in a folder whose path has a space: make splits
 # M=$(CURDIR) and KDIR into words and fails deep inside with "No rule to
@@ -229,7 +240,7 @@ image: $(STAMP) fixtures koinfo setup $(BASE)
 		$(FIXTURE_KOS) >$(BUILD)/koinfo-predict.txt || test $$? -eq 1
 	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/overlay.cpio \
 		$(FIXTURES):/kmodlab/fixtures \
-		$(BUILD)/koinfo-predict.txt:/kmodlab/koinfo-predict.txt
+		$(BUILD)/koinfo-predict.txt:/kmodlab/koinfo-predict.txt $(IMAGE_EXTRA)
 	cat $(BASE) $(BUILD)/overlay.cpio > $(INITRD)
 
 # The host's checks (tests/host/) run while the guest boots and runs its
@@ -289,10 +300,43 @@ test-matrix:
 demo: image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=demo
 
+# tests/loader/test-compress.sh's module trees, one per format: each
+# module of modules.order compressed as Kbuild's modules_install does when
+# the kernel's config asks (scripts/compress.sh), with the kernel's own
+# module lists; the guest runs depmod.
+# kernel.conf: the format the kernel decompresses itself, if any
+# (CONFIG_MODULE_DECOMPRESS, for finit_module()'s
+# MODULE_INIT_COMPRESSED_FILE, since 5.17).
+COMPRESSED := $(BUILD)/compressed
+compressed: $(STAMP) setup
+	rm -rf $(COMPRESSED)
+	set -e; rel=$$(cat $(KCACHE)/release); \
+	for z in xz zst gz; do \
+		d=$(COMPRESSED)/$$z/lib/modules/$$rel; mkdir -p $$d/extra; \
+		for f in modules.builtin modules.builtin.modinfo modules.order; do \
+			cp $(KCACHE)/modules/$$f $$d/; done; \
+		cp $$(sed 's/\.o$$/.ko/; s|^kernel/||' modules.order) $$d/extra/; \
+		case $$z in xz) c=xz;; zst) c=zstd;; gz) c=gzip;; esac; \
+		scripts/compress.sh $$c $$d/extra/*.ko; \
+	done
+	{ grep -q '^CONFIG_MODULE_DECOMPRESS=y' $(KDIR)/.config && \
+	  sed -n 's/^CONFIG_MODULE_COMPRESS_\(GZIP\|XZ\|ZSTD\)=y$$/decompress=\1/p' \
+		$(KDIR)/.config || echo decompress=; } >$(COMPRESSED)/kernel.conf
+
+# A guest probe that calls finit_module() with MODULE_INIT_COMPRESSED_FILE
+# (kmod 30 never does): no C library, so it needs only the cross gcc.
+FINIT := build/finit
+$(FINIT): tests/probes/finit.c
+	@mkdir -p $(@D)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -nostdlib -static -ffreestanding \
+		-fno-stack-protector -o $@ $<
+
 # The console shows it all; the graph is also kept in build/<kernel>/trace.txt.
-# koinfo's predictions and the trace, checked against the guest kernel in a
-# boot of their own: they load every module again (tests/loader/).
-test-loader: image
+# koinfo's predictions, the trace and the compressed modules, checked
+# against the guest kernel in a boot of their own: they load every module
+# again (tests/loader/).
+test-loader: IMAGE_EXTRA = $(COMPRESSED):/kmodlab/compressed $(FINIT):/kmodlab/bin/finit
+test-loader: compressed $(FINIT) image
 	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=loader; \
 	booted=$$?; $(KERNEL_LOG); \
 	awk -f qemu/verdict.awk $(BUILD)/$@.log $(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
@@ -323,11 +367,11 @@ $(BUILD)/trace.txt:
 	$(MAKE) --no-print-directory trace M=helloworld || \
 		grep '^trace-load: no function_graph tracer' $(BUILD)/trace.log >$@
 
-lab: $(STAMP) fixtures setup $(BASE) $(BUILD)/trace.txt
+lab: $(STAMP) fixtures koinfo setup $(BASE) $(BUILD)/trace.txt
 	@test -n "$(N)" || { echo "usage: make lab N=<lab number>"; exit 2; }
 	labs/lab.sh check $(N)
 
-test-labs: $(STAMP) fixtures setup $(BASE) $(BUILD)/trace.txt
+test-labs: $(STAMP) fixtures koinfo setup $(BASE) $(BUILD)/trace.txt
 	labs/lab.sh prove | tee build/labs.log
 	@awk -f qemu/verdict.awk build/labs.log
 
@@ -342,6 +386,75 @@ stress: image
 	$(BOOT) -t $(or $(TIMEOUT),1800) $(KCACHE)/vmlinuz $(INITRD) \
 		kmodlab_run=stress $(strip $(STRESS_VARS)); \
 	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/$@.log && exit $$booted
+
+# Signatures. The edge kernel's build made its own key in KDIR/certs and
+# trusts it; Debian's trust Debian's key only, which we do not have. The
+# cache holds two keys of kmodlab's own, made once (scripts/sign.sh key):
+# kmodlab.pem, the one 'make sign' falls back to, and other.pem, a key no
+# kernel was ever told of, for the refusal of another key.
+KEYS := $(KMODLAB_CACHE)/keys
+OWN_KEY := $(KEYS)/kmodlab.pem
+OTHER_KEY := $(KEYS)/other.pem
+KERNEL_KEY := $(KDIR)/certs/signing_key.pem
+MODULE_SIG_KEY ?= $(if $(wildcard $(KERNEL_KEY)),$(KERNEL_KEY),$(OWN_KEY))
+MODULE_SIG_CERT ?= $(if $(filter $(KERNEL_KEY),$(MODULE_SIG_KEY)),\
+	$(KDIR)/certs/signing_key.x509,$(MODULE_SIG_KEY:.pem=.x509))
+# The key a signature of "another key" uses: not the one signing.
+SIG_OTHER := $(if $(filter $(OWN_KEY),$(MODULE_SIG_KEY)),$(OTHER_KEY),$(OWN_KEY))
+SIGN = scripts/sign.sh sign
+# 'make install' signs what it installs when you name a key, or when KDIR
+# has the key its kernel trusts: not with kmodlab's own key unasked.
+INSTALL_SIGN := $(if $(filter-out file,$(origin MODULE_SIG_KEY)),1,$(wildcard $(KERNEL_KEY)))
+
+$(OWN_KEY) $(OTHER_KEY):
+	scripts/sign.sh key $@
+
+sign: modules $(filter $(OWN_KEY),$(MODULE_SIG_KEY))
+	$(SIGN) $(MODULE_SIG_KEY) $(MODULE_SIG_CERT) \
+		$$(sed 's/\.o$$/.ko/; s|^kernel/||' modules.order)
+
+# tests/sig/'s files, from helloworld.ko: unsigned, signed with the key
+# 'make sign' uses, signed with another key, signed and then one byte of
+# its description changed (a module that would load, were it not for the
+# signature). sig.conf tells the guest whether this kernel trusts the key:
+# only the key it was built with (KERNEL_KEY) is trusted. koinfo.txt is
+# koinfo's prediction for each, as if enforced, which the guest checks.
+# The kernel's own failover.ko (Debian's kernels: signed by Debian, with
+# no dependency; .ko.xz on 6.12) shows what the kernel does trust.
+SIG := $(BUILD)/sig
+DISTRO_KO := $(wildcard $(KCACHE)/modules/kernel/net/core/failover.ko*)
+SIG_KO := helloworld/helloworld.ko
+sig-files: $(STAMP) koinfo $(OWN_KEY) $(OTHER_KEY)
+	rm -rf $(SIG) && mkdir -p $(SIG)
+	cp $(SIG_KO) $(SIG)/unsigned.ko
+	scripts/sign.sh strip $(SIG)/unsigned.ko
+	cp $(SIG)/unsigned.ko $(SIG)/signed.ko
+	$(SIGN) $(MODULE_SIG_KEY) $(MODULE_SIG_CERT) $(SIG)/signed.ko
+	cp $(SIG)/unsigned.ko $(SIG)/other.ko
+	$(SIGN) $(SIG_OTHER) $(SIG_OTHER:.pem=.x509) $(SIG)/other.ko
+	perl -pe 's/description=Log a line/description=Log a lime/' \
+		$(SIG)/signed.ko >$(SIG)/tampered.ko
+	! cmp -s $(SIG)/signed.ko $(SIG)/tampered.ko
+	$(if $(DISTRO_KO),cp $(DISTRO_KO) $(SIG)/)
+	{ echo 'trusted=$(if $(filter $(KERNEL_KEY),$(MODULE_SIG_KEY)),yes,no)'; \
+	  echo 'distro=$(notdir $(DISTRO_KO))'; \
+	  echo "signer='$$(openssl x509 -noout -subject -nameopt multiline \
+		-in $(MODULE_SIG_CERT) -inform DER | sed -n 's/^ *commonName *= //p')'"; \
+	  echo "keyid=$$(openssl x509 -noout -ext subjectKeyIdentifier \
+		-in $(MODULE_SIG_CERT) -inform DER | sed -n '2{s/^ *//; s/://g; p}' | tr A-F a-f)"; \
+	} >$(SIG)/sig.conf
+	$(KOINFO) --against $(KDIR) --sig-enforce $(addprefix $(SIG)/,\
+		unsigned.ko other.ko tampered.ko signed.ko) >$(SIG)/koinfo.txt; test $$? -le 1
+
+# A boot of its own, with signatures enforced (module.sig_enforce=1, what
+# Secure Boot's lockdown does too): tests/sig/ only.
+test-sig: sig-files setup $(BASE)
+	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/sig-overlay.cpio \
+		$(SIG):/kmodlab/sig
+	cat $(BASE) $(BUILD)/sig-overlay.cpio > $(BUILD)/sig.cpio
+	$(BOOT) $(KCACHE)/vmlinuz $(BUILD)/sig.cpio kmodlab_run=sig module.sig_enforce=1; \
+	booted=$$?; $(KERNEL_LOG); \
+	awk -f qemu/verdict.awk $(BUILD)/$@.log $(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
 
 # Everything CI runs (scripts/test-all.sh); one closing line for all.
 test-all:
@@ -389,7 +502,8 @@ test-board-qemu: modules fixtures board-image
 		$(MAKE) --no-print-directory test-board BOARD=root@127.0.0.1
 
 install: modules
-	MAKE="$(MAKE)" scripts/install.sh
+	MAKE="$(MAKE)" $(if $(INSTALL_SIGN),SIGN_KEY="$(MODULE_SIG_KEY)" \
+		SIGN_CERT="$(MODULE_SIG_CERT)") scripts/install.sh
 
 # Install into build/, check the tree on the host, then boot the test image
 # with the installed /etc files in place: the guest's /init loads what
@@ -430,4 +544,5 @@ FORCE:
 	test-loader test-matrix modules-clean \
 	demo trace shell skels lab test-labs bench stress lint clean deploy \
 	test-board setup-board board-image board-qemu board-qemu-stop \
-	test-board-qemu install test-install dkms-check dkms-install FORCE
+	test-board-qemu install test-install dkms-check dkms-install \
+	sign sig-files test-sig compressed FORCE

@@ -12,6 +12,12 @@
 #    is left out unless the key is there, and depmod is run here instead.
 # 2. depmod for the modules' release (their vermagic), with -b
 #    $INSTALL_MOD_PATH when staging.
+# With SIGN_KEY and SIGN_CERT (make install MODULE_SIG_KEY=... [and
+# MODULE_SIG_CERT=...], or by itself when KDIR holds the key its kernel
+# trusts), each module is signed with KDIR's sign-file (scripts/sign.sh)
+# before it is compressed, as Kbuild does: Kbuild's own signing and
+# compression are turned off for modules_install, and done here after it
+# in that order.
 # 3. scripts/etc/modprobe.d/kmodlab.conf and modules-load.d/kmodlab.conf
 #    into $INSTALL_MOD_PATH/etc; a file already there and different (your
 #    own settings) is kept.
@@ -22,6 +28,7 @@
 #                     which must then run the modules' kernel)
 #   INSTALL_MOD_DIR   the folder under lib/modules/<release> (extra)
 #   MAKE              make
+#   SIGN_KEY, SIGN_CERT  sign with this key and certificate (see above)
 #
 # Usage: scripts/install.sh
 
@@ -60,8 +67,15 @@ elif [ "$release" != "$(uname -r)" ]; then
   install into a staging root instead: make install INSTALL_MOD_PATH=/tmp/stage"
 fi
 
-sign=()
-if grep -q '^CONFIG_MODULE_SIG_ALL=y' "$conf"; then
+sign=() compress=
+if [ -n "${SIGN_KEY-}" ]; then
+	: "${SIGN_CERT:?SIGN_KEY needs SIGN_CERT, its certificate}"
+	sign=(CONFIG_MODULE_SIG_ALL=)
+	if grep -q '^CONFIG_MODULE_COMPRESS_ALL=y' "$conf"; then
+		compress=$(sed -n 's/^CONFIG_MODULE_COMPRESS_\(GZIP\|XZ\|ZSTD\)=y$/\1/p' "$conf")
+		sign+=(CONFIG_MODULE_COMPRESS_ALL=)
+	fi
+elif grep -q '^CONFIG_MODULE_SIG_ALL=y' "$conf"; then
 	# auto.conf quotes strings, or not (Debian's headers).
 	key=$(sed -n 's/^CONFIG_MODULE_SIG_KEY="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$conf")
 	case $key in
@@ -84,6 +98,13 @@ grep -q '^CONFIG_MODULE_SIG_FORCE=y' "$conf" && [ ${#sign[@]} -gt 0 ] &&
 	"${sign[@]}" cmd_depmod=true quiet_cmd_depmod= modules_install
 
 moddir=$INSTALL_MOD_PATH/lib/modules/$release
+if [ -n "${SIGN_KEY-}" ]; then
+	mapfile -t kos < <(cd "$top" && sed 's/\.o$/.ko/; s|^kernel/||' modules.order |
+		xargs realpath --relative-to="$top" | sed "s|^|$moddir/$INSTALL_MOD_DIR/|")
+	say "signing ${#kos[@]} modules with $SIGN_KEY${compress:+, then compressing them ($compress)}"
+	KDIR=$KDIR "$top/scripts/sign.sh" sign "$SIGN_KEY" "$SIGN_CERT" "${kos[@]}"
+	[ -z "$compress" ] || "$top/scripts/compress.sh" "$compress" "${kos[@]}"
+fi
 say "depmod ${INSTALL_MOD_PATH:+-b $INSTALL_MOD_PATH }$release"
 if [ -e "$moddir/modules.builtin" ]; then
 	depmod ${INSTALL_MOD_PATH:+-b "$INSTALL_MOD_PATH"} "$release"

@@ -41,6 +41,7 @@ struct kdir {
 	size_t nsyms;
 	struct ko **kos;	/* the modules given: loaded before, as deps */
 	size_t nkos;
+	int sig_enforce;	/* booted with module.sig_enforce=1 */
 };
 
 static char *slurp(const char *dir, const char *file)
@@ -257,6 +258,7 @@ struct run {
 	char first[512];	/* and the kernel's words for it */
 	char taints[16];
 	int forced;		/* TAINT_FORCED_MODULE already printed */
+	int sig_ok;		/* module_sig_check() verified it */
 	char depends[512];	/* as modinfo's: "exporter,other" */
 };
 
@@ -502,6 +504,48 @@ static int same_magic(const char *a, const char *b, int has_crcs)
 	return !strcmp(a, b);
 }
 
+void kdir_set_sig_enforce(struct kdir *k)
+{
+	k->sig_enforce = 1;
+}
+
+/*
+ * module_sig_check(), the first check of all: 1 when it refuses. Not
+ * enforced, an unsigned module or one with an unknown key loads, tainted
+ * 'E' (below); a signature that fails to verify is refused either way,
+ * and the kernel says nothing about it.
+ */
+static int sig_predict(struct run *r, const struct kdir *k)
+{
+	const char *reason;
+	char why[1024];
+	int err;
+
+	if (!config(k, "CONFIG_MODULE_SIG"))
+		return 0;
+	err = sig_check(r->ko, k->path, why, sizeof(why));
+	say(r, 0, "signature: %s", why);
+	switch (err) {
+	case 0:
+		r->sig_ok = 1;
+		return 0;
+	case -ENODATA:
+		reason = "unsigned module";
+		break;
+	case -ENOKEY:
+		reason = "module with unavailable key";
+		break;
+	default:
+		refuse(r, -err, "(no message: mod_verify_sig() fails: %s)", strerror(-err));
+		return 1;
+	}
+	if (!k->sig_enforce && !config(k, "CONFIG_MODULE_SIG_FORCE"))
+		return 0;
+	say(r, 1, "Loading of %s is rejected", reason);
+	refuse(r, EKEYREJECTED, "Loading of %s is rejected", reason);
+	return 1;
+}
+
 static void predict_one(struct run *r, const struct kdir *k)
 {
 	const struct ko *ko = r->ko;
@@ -509,6 +553,8 @@ static void predict_one(struct run *r, const struct kdir *k)
 	int gplok = license_is_gpl_compatible(ko->license);
 	size_t i;
 
+	if (sig_predict(r, k))
+		return;
 	/* check_modstruct_version(): module_layout's CRC, if the kernel has it. */
 	layout = symvers_find(k, "module_layout");
 	if (layout && !check_version(r, k, "module_layout", 1, layout->crc, ENOEXEC)) {
@@ -549,7 +595,7 @@ static void predict_one(struct run *r, const struct kdir *k)
 		    ko->license ? ko->license : "unspecified");
 		taint(r, 'P');
 	}
-	if (config(k, "CONFIG_MODULE_SIG") && !ko->signed_) {
+	if (config(k, "CONFIG_MODULE_SIG") && !r->sig_ok) {
 		say(r, 1, "%s: module verification failed: signature and/or required key missing - tainting kernel",
 		    r->name);
 		taint(r, 'E');
@@ -627,7 +673,9 @@ int predict(struct kdir *k, struct ko **kos, size_t n, int json, FILE *out,
 			fputs("  => refused: ", out);
 			text_str(out, r.first);
 			fprintf(out, " (init_module() fails: %s, %s)\n",
-				r.err == ENOENT ? "ENOENT" : r.err == EINVAL ? "EINVAL" : "ENOEXEC",
+				r.err == ENOENT ? "ENOENT" : r.err == EINVAL ? "EINVAL" :
+				r.err == EKEYREJECTED ? "EKEYREJECTED" :
+				r.err == EBADMSG ? "EBADMSG" : "ENOEXEC",
 				strerror(r.err));
 		} else {
 			fprintf(out, "  => loads%s%s%s\n", r.taints[0] ? " (taints: " : "",

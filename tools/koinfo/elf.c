@@ -601,8 +601,9 @@ int ko_open(struct ko *ko, const char *path, const struct target *t)
 {
 	memset(ko, 0, sizeof(*ko));
 	ko->path = path;
-	if (read_file(ko)) {
-		ko->unknown = 1;	/* not read: nothing to tell of it */
+	/* Not read, or not decompressed: nothing to tell of it. */
+	if (read_file(ko) || ko_decompress(ko)) {
+		ko->unknown = 1;
 		return -1;
 	}
 	if (strip_signature(ko) || validity_check(ko, t) || setup_load_info(ko))
@@ -666,6 +667,9 @@ static void free_syms(struct ko_sym *s, size_t n)
 void ko_close(struct ko *ko)
 {
 	size_t i;
+
+	if (ko->memfd > 0)
+		close(ko->memfd);
 
 	free_syms(ko->vers, ko->nvers);
 	free_syms(ko->exports, ko->nexports);

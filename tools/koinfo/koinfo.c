@@ -25,10 +25,11 @@
 
 static void print_usage(FILE *f)
 {
-	fputs("usage: koinfo [--json] [--against KDIR] FILE.ko...\n"
+	fputs("usage: koinfo [--json] [--against KDIR [--sig-enforce]] FILE.ko...\n"
 	      "  --against KDIR  predict the load into the kernel built in KDIR\n"
 	      "                  (its Module.symvers and include/generated/)\n"
-	      "  --json          print JSON\n", f);
+	      "  --json          print JSON\n"
+	      "  --sig-enforce   with --against: as booted with module.sig_enforce=1\n", f);
 }
 
 /*
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "against", required_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "sig-enforce", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -67,16 +69,19 @@ int main(int argc, char **argv)
 	struct kdir *kdir = NULL;
 	struct ko **kos;
 	char err[1024];
-	int c, json = 0, status = KO_LOADS;
+	int c, json = 0, status = KO_LOADS, sig_enforce = 0;
 	size_t i, n = 0;
 
-	while ((c = getopt_long(argc, argv, "a:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:jsh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			kdir_path = optarg;
 			break;
 		case 'j':
 			json = 1;
+			break;
+		case 's':
+			sig_enforce = 1;
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -101,6 +106,8 @@ int main(int argc, char **argv)
 			return KO_UNKNOWN;
 		}
 		t = kdir_target(kdir);
+		if (sig_enforce)
+			kdir_set_sig_enforce(kdir);
 	}
 
 	kos = xcalloc(argc - optind, sizeof(*kos));

@@ -8,6 +8,8 @@
  * core/init layout, relocations, struct module's init/exit, export kinds),
  * modinfo.c (libkmod: .modinfo, __versions, exported and needed symbols),
  * against.c (a kernel tree's Module.symvers and vermagic; the prediction),
+ * container.c (compressed files; the signature's fields), sigcheck.c
+ * (libcrypto: will module_sig_check() accept the signature),
  * output.c (text and JSON), koinfo.c (the command line).
  */
 #ifndef KOINFO_H
@@ -93,6 +95,12 @@ struct ko {
 	struct ko_sym *vers, *exports, *undefs;
 	size_t nvers, nexports, nundefs;
 
+	/* container.c: a compressed file, and libkmod's view of its bytes */
+	const char *compression;	/* "xz", "zstd", "gzip" or NULL */
+	size_t compressed_size;
+	int memfd;
+	char memfd_path[32];
+
 	char err[512];
 	int unknown;		/* err says why koinfo cannot tell: no refusal */
 };
@@ -154,6 +162,17 @@ void *xcalloc(size_t n, size_t size);
 void *xgrow(void *p, size_t *cap, size_t n, size_t size);
 char *xstrdup(const char *s);
 
+/* container.c */
+int ko_decompress(struct ko *ko);
+const char *ko_libkmod_path(struct ko *ko);
+char *info_value(const char *key, const char *value);
+const char *ko_info(const struct ko *ko, const char *key);
+void print_container(const struct ko *ko, FILE *out);
+void print_container_json(const struct ko *ko, struct json *j);
+
+/* sigcheck.c */
+int sig_check(const struct ko *ko, const char *kdir, char *why, size_t whylen);
+
 /* modinfo.c */
 int ko_read_modinfo(struct ko *ko);
 
@@ -163,6 +182,7 @@ struct kdir *kdir_open(const char *path, char *err, size_t errlen);
 void kdir_close(struct kdir *k);
 const struct target *kdir_target(const struct kdir *k);
 const char *kdir_vermagic(const struct kdir *k);
+void kdir_set_sig_enforce(struct kdir *k);
 int predict(struct kdir *k, struct ko **kos, size_t n, int json, FILE *out,
 	    char *first, size_t firstlen);
 

@@ -72,7 +72,7 @@ static int read_info(struct ko *ko)
 			return ko_unknown(ko, "out of memory");
 		}
 		ko->info_keys[ko->ninfo] = xstrdup(k);
-		ko->info_vals[ko->ninfo++] = xstrdup(v);
+		ko->info_vals[ko->ninfo++] = info_value(k, v);
 		if (!strcmp(k, "license")) {
 			set_once(&ko->license, v);
 		} else if (!strcmp(k, "vermagic")) {
@@ -175,6 +175,7 @@ static int read_symbols(struct ko *ko)
 int ko_read_modinfo(struct ko *ko)
 {
 	static const char *const no_config[] = { NULL };
+	const char *path;
 	int err;
 
 	/* No configuration and no module index: only this file is read. */
@@ -182,7 +183,10 @@ int ko_read_modinfo(struct ko *ko)
 	if (!ko->ctx)
 		return ko_unknown(ko, "libkmod: kmod_new failed");
 	kmod_set_log_fn(ko->ctx, quiet, NULL);
-	err = kmod_module_new_from_path(ko->ctx, ko->path, &ko->mod);
+	path = ko_libkmod_path(ko);
+	if (!path)
+		return ko_fail(ko, "memfd for libkmod: %s", strerror(errno));
+	err = kmod_module_new_from_path(ko->ctx, path, &ko->mod);
 	if (err < 0)
 		return ko_unknown(ko, "libkmod could not open it: %s", strerror(-err));
 	if (read_info(ko) || read_symbols(ko))

@@ -223,6 +223,7 @@ void print_text(const struct ko *ko, FILE *out)
 	else
 		fputs("  not signed (a kernel with MODULE_SIG taints it; with MODULE_SIG_FORCE refuses it)\n",
 		      out);
+	print_container(ko, out);
 
 	fprintf(out, "\n2. setup_load_info: .symtab [%zu], .gnu.linkonce.this_module [%zu], __versions ",
 		ko->symtab, ko->this_module);
@@ -397,6 +398,7 @@ void print_json(const struct ko *ko, struct json *j)
 	json_uint(j, "sections", ko->nsecs);
 	json_bool(j, "signed", ko->signed_);
 	json_close(j);
+	print_container_json(ko, j);
 	json_string(j, "name", ko->name);
 	json_string(j, "license", ko->license);
 	json_bool(j, "gpl_compatible", license_is_gpl_compatible(ko->license));
