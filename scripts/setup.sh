@@ -89,9 +89,12 @@ usage() {
 . "$top/scripts/lib/pkgs.sh"
 
 host_packages() {
-	# gcc, pkg-config, libkmod-dev, libelf-dev: tools/koinfo, a host tool.
+	# gcc, pkg-config, libkmod-dev, libelf-dev: tools/koinfo, a host tool;
+	# liblzma-dev, zlib1g-dev, libzstd-dev and libssl-dev for the
+	# compressed and signed modules it reads.
 	local want=(make cpio gzip xz-utils kmod binutils qemu-system-arm
-		    gcc pkg-config libkmod-dev libelf-dev) update=
+		    gcc pkg-config libkmod-dev libelf-dev liblzma-dev
+		    zlib1g-dev libzstd-dev libssl-dev) update=
 
 	[ "$(uname -m)" = aarch64 ] || want+=(gcc-aarch64-linux-gnu)
 	# The board's tools: ssh and scp, and DKMS for 'make dkms-check'.

@@ -6,7 +6,8 @@
 # of MATRIX (make test-matrix: its modules rebuilt with W=1, a table of
 # kernel x check); on each kernel of MATRIX too the loader
 # checks (make test-loader: koinfo's predictions for the modules and the
-# failure fixtures, the trace), the build variants and DKMS; the labs on
+# failure fixtures, the trace, compressed modules), the build variants,
+# DKMS and the signed boot (make test-sig); the labs on
 # the default kernel and the edge one; then on the default kernel the QEMU
 # board, make install and the stress run; last, the README's two commands
 # on clean Debian roots (make test-fresh). A failing step does not stop the
@@ -89,6 +90,9 @@ for k in $loader; do
 	step "test-builds-$k" env -u KDIR "${make[@]}" KERNEL="$k" test-builds
 	ktap "test-builds-$k" "build/$k/builds.log"
 	step "dkms-check-$k" env -u KDIR "${make[@]}" KERNEL="$k" dkms-check
+	rm -f "build/$k/test-sig.log"
+	step "test-sig-$k" env -u KDIR "${make[@]}" KERNEL="$k" test-sig
+	ktap "test-sig-$k" "build/$k/test-sig.log"
 	if [ "$k" = edge ]; then
 		rm -f build/labs.log
 		step test-labs-edge env -u KDIR "${make[@]}" KERNEL=edge test-labs
