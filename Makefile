@@ -88,6 +88,10 @@ MATRIX ?= 5.10 6.1 6.12 edge
 KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
 KCACHE := $(KMODLAB_CACHE)/kernels/$(KERNEL)
 KDIR ?= $(KCACHE)/build
+ifneq ($(words $(KMODLAB_CACHE)),1)
+$(error kmodlab: KMODLAB_CACHE '$(KMODLAB_CACHE)' has a space in it, and \
+Kbuild cannot build against the kernels it holds: choose a path without spaces)
+endif
 ifneq ($(words $(KDIR)),1)
 $(error kmodlab: KDIR '$(KDIR)' has a space in it, and Kbuild cannot build \
 against it: use a kernel tree (or KMODLAB_CACHE) on a path without spaces)

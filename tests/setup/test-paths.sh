@@ -29,12 +29,15 @@ check_eq "... and nothing was built or fetched" "" \
 check_eq "... the message names the path" 1 \
 	"$(printf '%s\n' "$out" | grep -cF "the path '$copy' has a space")"
 
+# As a user types them: not under a make that exports its own KDIR
+# (test-all's), which would hide the cache's path.
+unset KDIR
 run make -C "$top" --no-print-directory modules KDIR="/tmp/kmodlab a b"
 check_run "a KDIR with a space is refused" 2 \
 	"KDIR '/tmp/kmodlab a b' has a space in it, and Kbuild cannot build against it"
 run make -C "$top" --no-print-directory test KMODLAB_CACHE="/tmp/kmodlab a b"
 check_run "a KMODLAB_CACHE with a space is refused" 2 \
-	"KDIR '/tmp/kmodlab a b/kernels/[^']*/build' has a space in it"
+	"KMODLAB_CACHE '/tmp/kmodlab a b' has a space in it"
 check_eq "... and nothing was made there" no \
 	"$(test -e "/tmp/kmodlab a b" && echo yes || echo no)"
 ktap_finished
