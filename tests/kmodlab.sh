@@ -9,8 +9,9 @@
 #     another's messages;
 #   - check_*: one KTAP result each; a failure says what was expected and
 #     what came instead, as "#" lines before the "not ok";
-#   - require_modules: skip when a module is not there, else hold its lock
-#     for the whole test, since test files run side by side;
+#   - require_modules: skip when a module is not there (in KO_DIR, or a
+#     failure fixture in KMODLAB_FIXTURES), else hold its lock for the
+#     whole test, since test files run side by side;
 #   - value FILE: a sysfs file's value; module_loaded NAME;
 #   - HINT: when set, a failing check prints it as "# hint: ..." (labs/).
 # A test that must undo something defines test_cleanup(): it runs on exit.
@@ -270,7 +271,9 @@ require_modules() {	# NAME...
 	[ -z "$KMOD_MISSING" ] ||
 		ktap_skip_all "kmod's$KMOD_MISSING not found (busybox's do not count)"
 	for _m; do
-		[ -r "$KO_DIR/$_m.ko" ] || ktap_skip_all "$KO_DIR/$_m.ko not found"
+		[ -r "$KO_DIR/$_m.ko" ] ||
+			[ -r "${KMODLAB_FIXTURES:-/kmodlab/fixtures}/$_m.ko" ] ||
+			ktap_skip_all "$KO_DIR/$_m.ko not found"
 	done
 	mkdir -p /tmp/kmodlab-run
 	trap __exit EXIT
