@@ -12,9 +12,11 @@
 #   make test-all   everything CI runs (scripts/test-all.sh), one closing line
 #   make demo       boot and walk through the tutorial's commands
 #   make shell      boot and get a shell in the guest
-#   make trace M=helloworld
+#   make trace M=helloworld [UNLOAD=1]
 #                   boot, load module M with the kernel's function-graph
 #                   tracer on, print the loader's call graph by stage
+#                   (M may be a fixture: M=fixture_init_fail shows a
+#                   failing init); UNLOAD=1: load M, trace its rmmod
 #   make bench      time 'make test' against a bare boot of the same image
 #   make lint       checkpatch, sparse, W=1, cppcheck, -fanalyzer, shellcheck
 #   make stress     boot and load/unload every module hundreds of times
@@ -52,7 +54,8 @@
 #   INSTALL_MOD_PATH, INSTALL_MOD_DIR  where 'make install' puts the modules:
 #                  $(INSTALL_MOD_PATH)/lib/modules/<release>/$(INSTALL_MOD_DIR)
 #                  (default: /lib/modules/<release>/extra)
-#   M              the module 'make trace' loads (helloworld)
+#   M              the module 'make trace' loads (helloworld); UNLOAD=1
+#                  traces its removal instead
 
 KERNEL ?= 6.1
 M ?= helloworld
@@ -270,7 +273,8 @@ test-loader: image
 	awk -f qemu/verdict.awk $(BUILD)/$@.log $(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
 
 trace: image
-	$(BOOT) -q $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=trace kmodlab_trace=$(M)
+	$(BOOT) -q $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=trace kmodlab_trace=$(M) \
+		$(if $(UNLOAD),kmodlab_trace_unload=1)
 	@sed -n '/^trace-load: begin/,/^trace-load: end/p' $(BUILD)/$@.log | tee $(BUILD)/trace.txt
 	@grep -q '^trace-load: end' $(BUILD)/$@.log || \
 		{ grep '^trace-load: ' $(BUILD)/$@.log >&2; exit 1; }
