@@ -47,6 +47,12 @@ tainted() {
 	cat /proc/sys/kernel/tainted
 }
 
+# top_frame STACK: the first frame of /proc/PID/stack's STACK outside the
+# scheduler (5.10 lists __switch_to first)
+top_frame() {
+	printf '%s\n' "$1" | grep -v -E '\] (__switch_to|__schedule|schedule)[+.]' | head -n 1
+}
+
 # until_state STATE: wait (up to 5 s) for fixture_slow_init's initstate
 until_state() {
 	_n=0
@@ -136,8 +142,6 @@ third=$!
 # The top of /proc/PID/stack: the function each sleeps in (the loader's
 # static helpers are inlined into load_module() on Debian's kernels).
 # Empty while a process runs: wait until both sleep in finit_module().
-nl='
-'
 _n=0
 while [ $_n -lt 60 ]; do
 	same_top=$(cat /proc/$second/stack 2>&1)
@@ -151,8 +155,8 @@ while [ $_n -lt 60 ]; do
 	sleep 0.05
 	_n=$((_n + 1))
 done
-same_top=${same_top%%"$nl"*}
-copy_top=${copy_top%%"$nl"*}
+same_top=$(top_frame "$same_top")
+copy_top=$(top_frame "$copy_top")
 if [ "$same_waits" = load_module ]; then
 	check_match "the same file, a second time, waits in load_module()" \
 		"$copy_waits" "$same_top"
