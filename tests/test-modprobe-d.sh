@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2154 # kmod_NAME: the tools' paths, set by kmod_tools.sh
 #
 # What /etc/modprobe.d can say besides "options" (man 5 modprobe.d), each
 # in a file of its own given to kmod's modprobe with -C, so that no other
@@ -65,11 +66,13 @@ unload helloworld
 with 'softdep helloworld pre: lifecycle_watcher post: params'
 run modprobe -C "$c" -n -v helloworld
 check_run "softdep: modprobe -n -v helloworld prints what it would do" 0
+# shellcheck disable=SC2086,SC2116 # its lines made one
 check_glob "... insmod lifecycle_watcher, helloworld, then params" \
 	"insmod $ko/lifecycle_watcher.ko *insmod $ko/helloworld.ko *insmod $ko/params.ko *" \
 	"$(echo $out)"
 check_eq "... and does nothing" "no no no " "$(loaded lifecycle_watcher helloworld params)"
 run modprobe -C "$c" --show-depends helloworld
+# shellcheck disable=SC2086,SC2116 # its lines made one
 check_glob "modprobe --show-depends lists the same files" \
 	"insmod $ko/lifecycle_watcher.ko *insmod $ko/helloworld.ko *insmod $ko/params.ko *" \
 	"$(echo $out)"

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2154 # kmod_NAME: the tools' paths, set by kmod_tools.sh
 #
 # may_init_module(): the loader takes modules from a process that has
 # CAP_SYS_MODULE only, and delete_module() asks the same. A real
@@ -30,7 +31,9 @@ ktap_set_plan 10
 unload helloworld
 
 # The user really is unprivileged: not uid 0, and no capability at all.
+# shellcheck disable=SC2016 # for su's shell to expand
 as_nobody 'id -u; while read -r k v; do [ "$k" != CapEff: ] || echo "$v"; done </proc/self/status'
+# shellcheck disable=SC2086,SC2116 # two lines made one
 check_eq "nobody runs as uid 65534 with no effective capability" \
 	"65534 0000000000000000" "$(echo $out)"
 

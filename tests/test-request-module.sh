@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2154 # kmod_NAME: the tools' paths, set by kmod_tools.sh
 #
 # The kernel asking for a module itself: requester's init calls
 # request_module("kmodlab-counters"); the kernel runs the program
@@ -79,9 +80,9 @@ check_eq "modinfo exporter: alias kmodlab-counters" kmodlab-counters \
 check_eq "modinfo requester: softdep pre: exporter" "pre: exporter" \
 	"$(modinfo -F softdep requester)"
 check_match "modules.alias: alias kmodlab-counters exporter" \
-	'^alias kmodlab-counters exporter$' "$(cat $moddir/modules.alias)"
+	'^alias kmodlab-counters exporter$' "$(cat "$moddir"/modules.alias)"
 check_match "modules.softdep: softdep requester pre: exporter" \
-	'^softdep requester pre: exporter$' "$(cat $moddir/modules.softdep)"
+	'^softdep requester pre: exporter$' "$(cat "$moddir"/modules.softdep)"
 run modprobe --show-depends kmodlab-counters
 check_run "modprobe --show-depends kmodlab-counters: exporter.ko" 0 \
 	"^insmod $moddir/extra/exporter.ko \$"

@@ -145,6 +145,7 @@ keep='' remove=''
 fx=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
 if [ -n "$remove" ]; then
 	# The last word is the module: loaded first if need be, untraced.
+	mod=
 	eval "mod=\${$#}"
 	how_to_load "$mod"
 	grep -q "^$name " /proc/modules || $load "$file" || {

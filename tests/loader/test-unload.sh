@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2154 # kmod_NAME: the tools' paths, set by kmod_tools.sh
 #
 # delete_module()'s refusals that need a module of their own, and
 # add_unformed_module() meeting a load still in progress. In the loader's
@@ -187,6 +188,7 @@ first=
 log_get
 check_glob "... its init ran once: slept, then done" \
 	'*] fixture_slow_init: init sleeps 4000 ms*] fixture_slow_init: init done*' "$since"
+# shellcheck disable=SC2086,SC2116 # its lines made one
 check_no_match "... and not a second time" 'init sleeps.*init sleeps' "$(echo $since)"
 check_eq "now LIVE, the loader's reference dropped: refcnt 0" "live 0" \
 	"$(value $sys/initstate) $(value $sys/refcnt)"
