@@ -74,10 +74,37 @@ ktap_set_plan 22
 unload fixture_slow_init
 [ $(($(tainted) & R)) -eq 0 ] || ktap_skip_all "the kernel is tainted R already: reboot"
 
+# The first load; as soon as it is COMING, a second of the same file and
+# one of a copy (see below), which wait while the checks in between run.
+# init sleeps long enough for all of it: 6 s, or 20 on a debugging kernel
+# (the edge kernel's KASAN and kmemleak make each kmod call take seconds).
+delay=6000
+[ ! -e /sys/kernel/debug/kmemleak ] || delay=20000
+mkdir -p /tmp/kmodlab-copy
+cp "$slow" /tmp/kmodlab-copy/
 log_mark
-insmod "$slow" delay_ms=4000 >/tmp/kmodlab-slow.out 2>&1 &
+insmod "$slow" delay_ms=$delay >/tmp/kmodlab-slow.out 2>&1 &
 first=$!
 until_state coming
+"$kmod_insmod" "$slow" >/tmp/kmodlab-same.out 2>&1 &
+second=$!
+"$kmod_insmod" /tmp/kmodlab-copy/fixture_slow_init.ko >/tmp/kmodlab-copy.out 2>&1 &
+third=$!
+# Where they wait, read now, while the first is surely COMING (checked
+# below): the top of /proc/PID/stack, empty while a process runs.
+_n=0
+while [ $_n -lt 60 ]; do
+	same_top=$(cat /proc/$second/stack 2>&1)
+	copy_top=$(cat /proc/$third/stack 2>&1)
+	case $same_top in
+	*finit_module*)
+		case $copy_top in
+		*finit_module*) break ;;
+		esac ;;
+	esac
+	sleep 0.05
+	_n=$((_n + 1))
+done
 check_eq "while init sleeps the module is COMING (initstate)" coming \
 	"$(value $sys/initstate)"
 # kernel/module/procfs.c, m_show(): "Loading" for MODULE_STATE_COMING.
@@ -107,7 +134,8 @@ check_run "rmmod -f while COMING: the kernel refuses, Device or resource busy" 1
 check_eq "... no R taint: the state is checked before the force" 0 \
 	$(($(tainted) & R))
 
-# A second load while the first is COMING waits for it. Where, and what
+# The second load and the copy's, started while the first is COMING,
+# wait for it. Where, and what
 # it returns, changed twice:
 #   - up to 6.3, load_module() -> add_unformed_module(), after
 #     layout_and_allocate() has copied the module into its final memory:
@@ -134,28 +162,8 @@ case $RELEASE in
 *)	same_rc=0 same_waits=finit_module copy_fn='module_patient_check_exists()'
 	copy_waits='\] module_patient_check_exists[.a-z0-9]*\+' ;;
 esac
-mkdir -p /tmp/kmodlab-copy
-cp "$slow" /tmp/kmodlab-copy/
-"$kmod_insmod" "$slow" >/tmp/kmodlab-same.out 2>&1 &
-second=$!
-"$kmod_insmod" /tmp/kmodlab-copy/fixture_slow_init.ko >/tmp/kmodlab-copy.out 2>&1 &
-third=$!
-# The top of /proc/PID/stack: the function each sleeps in (the loader's
-# static helpers are inlined into load_module() on Debian's kernels).
-# Empty while a process runs: wait until both sleep in finit_module().
-_n=0
-while [ $_n -lt 60 ]; do
-	same_top=$(cat /proc/$second/stack 2>&1)
-	copy_top=$(cat /proc/$third/stack 2>&1)
-	case $same_top in
-	*finit_module*)
-		case $copy_top in
-		*finit_module*) break ;;
-		esac ;;
-	esac
-	sleep 0.05
-	_n=$((_n + 1))
-done
+# The function each sleeps in (the loader's static helpers are inlined
+# into load_module() on Debian's kernels).
 same_top=$(top_frame "$same_top")
 copy_top=$(top_frame "$copy_top")
 if [ "$same_waits" = load_module ]; then
@@ -187,7 +195,7 @@ check_eq "the first insmod succeeds" "0 " "$? $(cat /tmp/kmodlab-slow.out)"
 first=
 log_get
 check_glob "... its init ran once: slept, then done" \
-	'*] fixture_slow_init: init sleeps 4000 ms*] fixture_slow_init: init done*' "$since"
+	"*] fixture_slow_init: init sleeps $delay ms*] fixture_slow_init: init done*" "$since"
 # shellcheck disable=SC2086,SC2116 # its lines made one
 check_no_match "... and not a second time" 'init sleeps.*init sleeps' "$(echo $since)"
 check_eq "now LIVE, the loader's reference dropped: refcnt 0" "live 0" \
