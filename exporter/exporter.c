@@ -189,3 +189,9 @@ MODULE_LICENSE("GPL");
 MODULE_AUTHOR("kmodlab developers");
 MODULE_DESCRIPTION("Share named counters with other modules (plain, GPL-only and namespaced exports)");
 MODULE_VERSION("1.0");
+/*
+ * Another name modprobe finds it by (depmod puts it in modules.alias):
+ * what requester.ko asks the kernel for, as drivers ask for "fs-ext4" or
+ * "crypto-sha256" rather than for a file name.
+ */
+MODULE_ALIAS("kmodlab-counters");

@@ -35,7 +35,7 @@ APPLETS="sh ash cat echo printf ls mkdir rmdir mount umount grep egrep sed awk
 	 cut head tail tr wc sort uniq sleep dmesg poweroff true false test [
 	 cp mv rm ln readlink basename dirname find xargs env id uname stat
 	 chmod touch od hexdump timeout kill ps seq setsid cttyhack clear date
-	 expr tee more less vi stty"
+	 expr tee more less vi stty su"
 # The board adds what it needs to bring up its network.
 BOARD_APPLETS="ifconfig"
 # Debian builds these as modules; in dependency order (modinfo -F depends).
@@ -87,6 +87,11 @@ base() {
 	# The program interpreter named in kmod's ELF header.
 	cp -L "$root/lib/ld-linux-aarch64.so.1" "$stage/lib/"
 	mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
+	# A user without CAP_SYS_MODULE, for the loader's refusals
+	# (tests/test-permissions.sh: su -s /bin/sh nobody -c CMD).
+	printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' \
+		'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >"$stage/etc/passwd"
+	printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' >"$stage/etc/group"
 	pack "$stage" "$out"
 }
 

@@ -11,8 +11,9 @@
 #     what came instead, as "#" lines before the "not ok";
 #   - require_modules: hold each module's lock for the whole test, since
 #     test files run side by side; fail when the file names a module the
-#     suite does not have, or one its "# kmodlab-modules:" line (run.sh)
-#     does not declare;
+#     suite does not have (in KO_DIR, or a failure fixture in
+#     KMODLAB_FIXTURES), or one its "# kmodlab-modules:" line (run.sh) does
+#     not declare;
 #   - value FILE: a sysfs file's value; module_loaded NAME;
 #   - HINT: when set, a failing check prints it as "# hint: ..." (labs/).
 # A test that must undo something defines test_cleanup(): it runs on exit.
@@ -275,7 +276,9 @@ __wrong_file() {
 
 # Skip, saying why, without kmod. Fail when a module named, or declared on
 # the file's "# kmodlab-modules:" line (KMODLAB_MODULES, from run.sh), is
-# not one of the suite's ($KO_DIR), or when one named is not declared
+# not one of the suite's ($KO_DIR, or a failure fixture of
+# tests/fixtures/ in $KMODLAB_FIXTURES: fixture_init_fail is a name a
+# file can lock and declare), or when one named is not declared
 # ("all" declares every one). Then hold each module's lock until exit. All
 # of them or none, so that no two tests can each hold a lock the other
 # waits for. run.sh does not start two files that declare the same
@@ -285,7 +288,8 @@ require_modules() {	# NAME...
 		ktap_skip_all "kmod's$KMOD_MISSING not found (busybox's do not count)"
 	for _m in ${KMODLAB_MODULES-} "$@"; do
 		[ "$_m" = all ] || [ -r "$KO_DIR/$_m.ko" ] ||
-			__wrong_file "$_m: not a module of the suite (no $KO_DIR/$_m.ko)"
+			[ -r "${KMODLAB_FIXTURES:-/kmodlab/fixtures}/$_m.ko" ] ||
+			__wrong_file "$_m: not a module of the suite (no $KO_DIR/$_m.ko, no ${KMODLAB_FIXTURES:-/kmodlab/fixtures}/$_m.ko)"
 	done
 	# Run by run.sh, which schedules by the declaration: keep it true.
 	if [ -n "${KMODLAB_MODULES+set}" ]; then

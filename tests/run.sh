@@ -24,17 +24,25 @@
 # names a module the suite does not have, or when the file asks for one
 # it did not declare.
 #
-# Usage: tests/run.sh [-j JOBS] [FILE...]
+# Usage: tests/run.sh [-j JOBS] [-l LAST] [FILE...]
 #   FILE  absolute, or relative to tests/ (default: every test-*.sh;
 #         host/test-*.sh for the host's own checks)
+#   LAST  one of the FILEs that starts only once every other has ended,
+#         and runs alone: for a test that leaves the guest changed for
+#         good (tests/loader/test-modules-disabled.sh)
 
 # shellcheck disable=SC2034,SC2154 # state_N, mods_N, $N: set, read by eval
 cd "${0%/*}" || exit 1
 jobs=$(grep -c ^processor /proc/cpuinfo)
-if [ "${1-}" = -j ]; then
-	jobs=$2
+last=
+while [ $# -ge 2 ]; do
+	case $1 in
+	-j) jobs=$2 ;;
+	-l) last=$2 ;;
+	*) break ;;
+	esac
 	shift 2
-fi
+done
 [ $# -gt 0 ] || set -- test-*.sh
 RELEASE=$(uname -r)
 export RELEASE
@@ -110,6 +118,8 @@ start_free() {
 		_i=$((_i + 1))
 		[ $running -lt "$jobs" ] || return 0
 		eval "_state=\$state_$_i"
+		# LAST waits until it is the only file left.
+		[ "$_f" != "$last" ] || [ $((ended + 1)) -eq $# ] || continue
 		if [ "$_state" = waiting ] && free $_i; then
 			start $_i "$_f"
 			eval "state_$_i=running; busy=\"\$busy \$mods_$_i\""
@@ -119,12 +129,12 @@ start_free() {
 }
 
 printf 'KTAP version 1\n1..%d\n' $#
-running=0 printed=0 busy=
+running=0 printed=0 ended=0 busy=
 start_free "$@"
 while [ $printed -lt $# ]; do
 	read -r i <&3
 	eval "state_$i=ended; _ended=\$mods_$i"
-	running=$((running - 1))
+	running=$((running - 1)) ended=$((ended + 1))
 	_left=
 	for _m in $busy; do
 		case " $_ended " in

@@ -8,16 +8,24 @@
 # stage returned). Prints the call graph, each function annotated with the
 # load_module() stage it belongs to (kernel/module/main.c, Linux 6.1; the
 # same functions in 5.10's kernel/module.c and 6.12's main.c), then kmod's
-# verdict. Only this script's own process tree is traced, so other work in
-# the guest does not show. Exits 4, saying why, on a kernel without the
-# function_graph tracer or kprobe events (the edge kernel).
+# verdict. With -r, the same for its removal: delete_module() finding the
+# module, stopping it, its exit, free_module(), or where it refused. Only
+# this script's own process tree is traced, so other work in the guest
+# does not show. Exits 4, saying why, on a kernel without the
+# function_graph tracer or kprobe events.
 #
 # Usage: trace-load.sh [-k] MODULE|FILE.ko [PARAM=VALUE]...   (in the guest, as root)
+#        trace-load.sh [-k] -r [-f] MODULE
 #   -k  leave the tracer set up for the next run (setting it up is slow)
+#   -r  trace kmod's rmmod MODULE (with -f: rmmod -f) instead of a load
 #   MODULE is loaded with modprobe (which does nothing when it is loaded
-#   already), FILE.ko with insmod (which always asks the kernel).
-# Run by `make trace M=MODULE` (qemu/init: kmodlab_run=trace) and by
-# tests/test-trace.sh.
+#   already), FILE.ko with insmod (which always asks the kernel), after
+#   modprobe has loaded what its depends= names. A MODULE modprobe does
+#   not know that is a failure fixture ($KMODLAB_FIXTURES, default
+#   /kmodlab/fixtures) is that FILE.ko: make trace M=fixture_init_fail
+#   shows an init that fails.
+# Run by `make trace M=MODULE [UNLOAD=1]` (qemu/init: kmodlab_run=trace)
+# and by tests/loader/test-trace.sh.
 
 T=/sys/kernel/tracing
 [ $# -ge 1 ] || { echo "usage: $0 [-k] MODULE|FILE.ko [PARAM=VALUE]..." >&2; exit 2; }
@@ -43,6 +51,9 @@ esac
 # functions they call stand for them.
 STAGES='
 __arm64_sys_finit_module	syscall
+__arm64_sys_delete_module	syscall
+find_module			lookup
+try_stop_module			stop
 load_module			load_module
 module_sig_check		signature
 check_modstruct_version		struct module CRC
@@ -54,6 +65,7 @@ apply_relocate_add		relocation
 parse_args			parameter parsing
 mod_sysfs_setup			sysfs
 do_init_module			init
+free_module			freeing
 '
 
 tr_write() {	# FILE VALUE...: write to a tracefs file, quietly
@@ -86,8 +98,9 @@ setup() {
 	for f in $(printf '%s\n' "$STAGES" | awk 'NF { print $1 }'); do
 		echo "$f" >>$T/set_ftrace_filter 2>/dev/null
 	done
-	# kmod's insmod and modprobe load files with finit_module().
-	tr_write set_graph_function __arm64_sys_finit_module
+	# kmod's insmod and modprobe load files with finit_module(); rmmod
+	# calls delete_module().
+	tr_write set_graph_function __arm64_sys_finit_module __arm64_sys_delete_module
 	tr_write current_tracer function_graph
 	tr_write options/funcgraph-proc 0
 	tr_write options/function-fork 1
@@ -103,18 +116,48 @@ setup() {
 		'r:kmodlab/version_ok check_version ok=$retval:s32' \
 		'p:kmodlab/parse_args parse_args module=+0(%x0):string args=+0(%x1):string' \
 		'r:kmodlab/init_done do_init_module ret=$retval:s32' \
-		'r:kmodlab/load_done load_module ret=$retval:s32'
+		'r:kmodlab/load_done load_module ret=$retval:s32' \
+		'r:kmodlab/delete_done __arm64_sys_delete_module ret=$retval:s32'
 	tr_write events/kmodlab/enable 1
 }
 
-keep=
+# how_to_load MODULE|FILE.ko: $load and $file, how to load it (a fixture
+# by its file), its name in $name; loads what a file depends on first.
+how_to_load() {
+	file=$1
+	case $file in
+	*.ko)	;;
+	*)	[ -r "$fx/$file.ko" ] && ! modprobe -n "$file" 2>/dev/null &&
+			file=$fx/$file.ko ;;
+	esac
+	case $file in
+	*.ko)	load=insmod name=${file##*/} name=${name%.ko}
+		_deps=$(modinfo -F depends "$file" | tr , ' ')
+		# shellcheck disable=SC2086 # names
+		[ -z "$_deps" ] || modprobe -a $_deps ;;
+	*)	load=modprobe name=$file ;;
+	esac
+}
+
+keep='' remove=''
 [ "$1" != -k ] || { keep=-k; shift; }
-mod=$1
-shift
-case $mod in
-*.ko)	load=insmod name=${mod##*/} name=${name%.ko} ;;
-*)	load=modprobe name=$mod ;;
-esac
+[ "$1" != -r ] || { remove=1; shift; }
+fx=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
+if [ -n "$remove" ]; then
+	# The last word is the module: loaded first if need be, untraced.
+	mod=
+	eval "mod=\${$#}"
+	how_to_load "$mod"
+	grep -q "^$name " /proc/modules || $load "$file" || {
+		echo "trace-load: $load $file failed: nothing to remove" >&2
+		exit 1
+	}
+	load=rmmod
+else
+	how_to_load "$1"
+	shift
+	set -- "$file" "$@"
+fi
 # Set up once; a run with -k leaves it for the next (setting the filters
 # and switching tracers patch the kernel's text, which takes a while).
 tr_write tracing_on 0
@@ -129,7 +172,7 @@ echo ":mod:$(echo "$name" | tr - _)" >>$T/set_ftrace_filter 2>/dev/null
 tr_write set_ftrace_pid $$
 tr_write set_event_pid $$
 tr_write tracing_on 1
-out=$($load "$mod" "$@" 2>&1)
+out=$($load "$@" 2>&1)
 rc=$?
 tr_write tracing_on 0
 
@@ -161,7 +204,7 @@ printf '%s\n' "$STAGES" | awk -v FS='\t+' '
 		}
 		printf "%-18s | %s\n", cur[depth], line
 	}' - $T/trace
-echo "trace-load: $load $mod: exit $rc${out:+: $out}"
+echo "trace-load: $load $*: exit $rc${out:+: $out}"
 echo "trace-load: end $name"
 [ -n "$keep" ] || reset
 exit $rc

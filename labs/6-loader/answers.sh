@@ -2,8 +2,10 @@
 # shellcheck shell=sh disable=SC2034 # check.sh reads the answers
 #
 # Lab 6: answers about $TRACE, what 'make trace' printed (build/6.1/
-# trace.txt) while the guest loaded helloworld. Set each variable, to a
-# value you read in the trace or to the command that reads it.
+# trace.txt) while the guest loaded helloworld, and $TRACE_FAIL (build/
+# 6.1/trace-fixture_init_fail.txt, make trace M=fixture_init_fail), a
+# load whose init returns -ENODEV. Set each variable, to a value you read
+# in the trace or to the command that reads it.
 # labs/6-loader/check.sh compares them with the real trace.
 
 # TODO 1: the system call kmod used to give the kernel the module's file
@@ -39,3 +41,14 @@ calls_init=$(grep -B1 '\[helloworld\]' "$TRACE" |
 # TODO 7: what load_module() returned
 load_ret=$(sed -n 's/.*load_done: .* ret=\([-0-9a-fx]*\).*/\1/p' "$TRACE")
 # TODO 7 end
+
+# TODO 8: in $TRACE_FAIL, the loader's function that do_init_module()
+# calls once the module's init has failed (it gives the memory back)
+after_failed_init=$(sed -n '/do_init_module() {/,/^[^|]*| *} *$/p' "$TRACE_FAIL" |
+	sed -n 's/^[^|]*| *\([a-z_]*\)();.*/\1/p' | head -n 1)
+# TODO 8 end
+
+# TODO 9: what do_init_module() returned for that load (insmod printed
+# it as "No such device")
+failed_init_ret=$(sed -n 's/.*init_done: .* ret=\([-0-9]*\).*/\1/p' "$TRACE_FAIL")
+# TODO 9 end

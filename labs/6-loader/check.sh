@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Lab 6 (the loader at work), on the host: each answer in the learner's
-# answers.sh against the trace 'make trace' printed (helloworld).
+# answers.sh against the traces 'make trace' printed: helloworld's load,
+# and fixture_init_fail's, whose init fails.
 #
-# Variables: LAB_WORK (the folder with answers.sh), TRACE (the trace)
+# Variables: LAB_WORK (the folder with answers.sh), TRACE, TRACE_FAIL
+# (the traces)
 
 TESTS_DIR=${TESTS_DIR:-${0%/*}/../../tests}
 # shellcheck source=tests/kmodlab.sh
@@ -12,14 +14,19 @@ TESTS_DIR=${TESTS_DIR:-${0%/*}/../../tests}
 
 top=$(cd "${0%/*}/../.." && pwd)
 TRACE=${TRACE:-$top/build/${KERNEL:-6.1}/trace.txt}
+TRACE_FAIL=${TRACE_FAIL:-$top/build/${KERNEL:-6.1}/trace-fixture_init_fail.txt}
 
 ktap_print_header
 grep -q '\[helloworld\]' "$TRACE" 2>/dev/null || {
 	why=$(sed -n 's/^trace-load: //p' "$TRACE" 2>/dev/null)
 	ktap_skip_all "${why:-no trace of helloworld in $TRACE: run make trace M=helloworld}"
 }
+grep -q 'fixture_init_fail' "$TRACE_FAIL" 2>/dev/null || {
+	why=$(sed -n 's/^trace-load: //p' "$TRACE_FAIL" 2>/dev/null)
+	ktap_skip_all "${why:-no trace of fixture_init_fail in $TRACE_FAIL: run make trace M=fixture_init_fail}"
+}
 [ -r "$LAB_WORK/answers.sh" ] || ktap_skip_all "no $LAB_WORK/answers.sh: run make skels"
-ktap_set_plan 7
+ktap_set_plan 9
 
 # shellcheck source=labs/6-loader/answers.sh
 . "$LAB_WORK/answers.sh"
@@ -49,4 +56,14 @@ check_answer "TODO 6: the function that calls init" "${calls_init-}" \
 HINT="the load_done line: ret=..."
 check_answer "TODO 7: load_module()'s return value" "${load_ret-}" \
 	"$(grep -o 'load_done: .*ret=[-0-9a-fx]*' "$TRACE" | sed 's/.*ret=//')"
+
+# The failing init's trace: what follows the init in do_init_module().
+fail_calls=$(awk -F'|' 'NF > 1 { sub(/^ +/, "", $2); print $2 }' "$TRACE_FAIL")
+HINT="in the second trace, the call inside do_init_module() { after the init"
+check_answer "TODO 8: what the loader calls after a failed init" "${after_failed_init-}" \
+	"$(printf '%s\n' "$fail_calls" | sed -n '/^do_init_module() {$/,/^}$/p' |
+	   sed -n 's/^\([a-z_]*\)();$/\1/p' | head -n 1)"
+HINT="the init_done line of the second trace: ret=..."
+check_answer "TODO 9: what do_init_module() returned for it" "${failed_init_ret-}" \
+	"$(grep -o 'init_done: .*ret=[-0-9]*' "$TRACE_FAIL" | sed 's/.*ret=//')"
 ktap_finished

@@ -13,7 +13,11 @@
 #   - a file whose declaration names a module the suite does not have
 #     fails, as does one that requires a module it did not declare (not a
 #     skip: the file is wrong, not the machine);
-#   - files that share no module still run side by side.
+#   - files that share no module still run side by side;
+#   - a failure fixture (KMODLAB_FIXTURES) is a module of the suite: a
+#     file may declare and require it;
+#   - run.sh -l LAST: LAST does not start beside any other file, even
+#     one that shares no module with it, and runs once they have ended.
 # Each wait for a file that should not start is half a second.
 
 TESTS_DIR=${0%/*}/..
@@ -28,11 +32,11 @@ trap test_cleanup EXIT
 
 ktap_print_header
 [ -z "$KMOD_MISSING" ] || ktap_skip_all "kmod's$KMOD_MISSING not found: require_modules would skip"
-ktap_set_plan 10
+ktap_set_plan 13
 
 # Module names no real test uses: their locks are this run's alone.
 a=kmodlab_selftest_a_$$ b=kmodlab_selftest_b_$$
-mkdir "$tmp/extra"
+mkdir "$tmp/extra" "$tmp/fixtures"
 : >"$tmp/extra/$a.ko"
 : >"$tmp/extra/$b.ko"
 
@@ -71,13 +75,16 @@ pass='ktap_set_plan 1
 ktap_test_pass ran
 ktap_finished'
 
-schedule() {	# FILE...: run.sh -j 2 on those of $tmp, its KTAP in $out
+schedule() {	# [-l LAST] FILE...: run.sh -j 2 on those of $tmp, its KTAP in $out
+	_last=
+	[ "$1" != -l ] || { _last=$tmp/$2.sh; shift 2; }
 	rm -f "$tmp"/*.started
 	for _f; do
 		set -- "$@" "$tmp/$_f.sh"
 		shift
 	done
-	run env KO_DIR="$tmp/extra" "$tests/run.sh" -j 2 "$@"
+	[ -z "$_last" ] || set -- -l "$_last" "$@"
+	run env KO_DIR="$tmp/extra" KMODLAB_FIXTURES="$tmp/fixtures" "$tests/run.sh" -j 2 "$@"
 }
 
 # shellcheck disable=SC2016 # $mods is for the made-up file
@@ -105,6 +112,23 @@ mkfile none "" "require_modules
 $(watch everything yes)"
 schedule none everything
 check_match "... and one that needs no module beside 'all'" '^ok 1 none$' "$out"
+
+fx=fixture_selftest_$$
+: >"$tmp/fixtures/$fx.ko"
+mkfile fixture "$a $fx" "require_modules $a $fx
+$pass"
+schedule fixture
+check_match "a failure fixture, declared and required: the file runs" '^ok 1 fixture$' "$out"
+
+# LAST first in the list: without -l it would start at once, beside first.
+mkfile last "" "require_modules
+$pass"
+mkfile first "" "require_modules
+$(watch last no)"
+schedule -l last last first
+check_match "-l LAST: not started beside a file that shares no module with it" \
+	'^ok 2 first$' "$out"
+check_match "... and run once the others have ended" '^ok 1 last$' "$out"
 
 # The wrong ones, in one run: each fails alone (they share $a: in turn).
 mkfile unknown "$a nosuch_$$" "require_modules $a

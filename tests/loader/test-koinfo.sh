@@ -19,7 +19,12 @@
 #     loaded for it is left loaded.
 # First, that the report predicts every module of extra/ and every
 # fixture: without it, or without a prediction in it, 'make image' or
-# koinfo went wrong, and that fails here (it is no reason to skip).
+# koinfo went wrong, and that fails here (it is no reason to skip). But
+# tests/fixtures/loader/'s, which load_module() accepts as koinfo would
+# say and which are refused after it (an init that fails, no exit, a slow
+# init): the Makefile leaves them out of koinfo's call, and
+# test-init-fail.sh and loader/test-unload.sh check them. A new fixture
+# there that is not named here fails, as one missing a prediction.
 # Variables: KOINFO_PREDICT (default: the report beside tests/),
 #            KMODLAB_FIXTURES
 
@@ -31,6 +36,7 @@ pred=${KOINFO_PREDICT:-${0%/*}/../../koinfo-predict.txt}
 fx=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
 tab=$(printf '\t') nl='
 '
+after_load='fixture_init_fail fixture_no_exit fixture_slow_init'
 
 ktap_print_header
 # "NAME<tab>DEPENDS<tab>loads" or "NAME<tab>DEPENDS<tab>MESSAGE" (DEPENDS:
@@ -53,6 +59,9 @@ for ko in "$KO_DIR"/*.ko "$fx"/*.ko; do
 	[ -e "$ko" ] || continue
 	m=${ko##*/}
 	m=${m%.ko}
+	case " $after_load " in
+	*" $m "*) continue ;;
+	esac
 	expect="$expect $m"
 	case "$nl$list" in
 	*"$nl$m$tab"*) ;;

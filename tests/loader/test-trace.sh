@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# kmodlab-modules: helloworld
+# kmodlab-modules: helloworld exporter consumer fixture_init_fail
 #
 # The loader seen live (trace-load.sh: function_graph on finit_module and
 # the loader's functions, kprobe events for values): loading helloworld
@@ -10,6 +10,12 @@
 # load_module returning 0. A second load, refused with -EEXIST, stops
 # before symbol resolution: the trace shows where (the layout up to 6.3,
 # the struct module CRC check since 6.4).
+# A load whose init fails (fixture_init_fail, err=-19): do_init_module()
+# runs the init, which returns -19, then free_module(); both
+# do_init_module and load_module return -19. A removal (trace-load.sh -r):
+# rmmod helloworld goes through find_module(), helloworld_exit and
+# free_module(), and returns 0; rmmod -f exporter while consumer uses it
+# is refused after find_module() (-EWOULDBLOCK, -11): no exit, no free.
 # Skips where the kernel has no function_graph tracer or no kprobe events
 # (the edge kernel: tracing for its events only).
 
@@ -27,12 +33,12 @@ case " $tracers " in
 *) ktap_skip_all "no function_graph tracer in this kernel (CONFIG_FUNCTION_GRAPH_TRACER), only: $tracers" ;;
 esac
 [ -w $T/kprobe_events ] || ktap_skip_all "no kprobe events in this kernel (CONFIG_KPROBE_EVENTS)"
-require_modules helloworld
-ktap_set_plan 8
-unload helloworld
+require_modules helloworld exporter consumer fixture_init_fail
+ktap_set_plan 23
+unload helloworld consumer exporter
 # shellcheck disable=SC2317 # run by kmodlab.sh at exit
 test_cleanup() {
-	unload helloworld
+	unload helloworld fixture_init_fail consumer exporter
 	echo nop >"$T/current_tracer"
 }
 
@@ -83,5 +89,55 @@ check_run "traced second load fails" 1 'load_done: .* ret=-17'
 check_no_match "... and stops before symbol resolution" \
 	'^(symbol resolution|relocation|parameter parsing|init) ' "$out"
 check_eq "... the last stage it reaches: $dup_stage" "$dup_stage" "$(last_stage)"
+
+# kernel/module/main.c, do_init_module():
+#	ret = do_one_initcall(mod->init);
+#	if (ret < 0)
+#		goto fail_free_freeinit;
+#	...
+#	free_module(mod);
+#	wake_up_all(&module_wq);
+#	return ret;
+# The init shows as an address, not fixture_init_fail_init: the trace is
+# read after free_module() has taken the module's symbols with it.
+run "$TESTS_DIR/trace-load.sh" -k fixture_init_fail
+check_run "traced load of a failing init fails" 1 'No such device'
+check_match "... do_init_module calls the init (an address: the module is gone)" \
+	'^init +\| +0x[0-9a-f]+\(\);' "$out"
+check_match "... then free_module() frees it" '^freeing +\| +free_module\(' "$out"
+check_eq "... in that order" "$(first init) $(first freeing)" \
+	"$(printf '%s\n' "$(first init)" "$(first freeing)" | sort -n | xargs)"
+check_match "... do_init_module returns -19" 'init_done: .* ret=-19' "$out"
+check_match "... and so does load_module" 'load_done: .* ret=-19' "$out"
+
+# delete_module(): find_module(), try_stop_module(), the exit, then
+#	free_module(mod);
+#	/* someone could wait for the module in add_unformed_module() */
+#	wake_up_all(&module_wq);
+#	return 0;
+# The exit is not in the graph: include/linux/init.h makes every __exit
+# function notrace; the kernel log shows it ran.
+log_mark
+run "$TESTS_DIR/trace-load.sh" -k -r helloworld
+check_run "traced rmmod helloworld succeeds" 0 'delete_done: .* ret=0'
+check_match "... it looks the module up: find_module" '^lookup +\| +find_module\(' "$out"
+check_log "... its exit runs, untraced (__exit is notrace)" '] helloworld: goodbye, world$'
+check_match "... then free_module()" '^freeing +\| +free_module\(' "$out"
+
+# delete_module(), before it looks at the force flag:
+#	if (!list_empty(&mod->source_list)) {
+#		/* Other modules depend on us: get rid of them first. */
+#		ret = -EWOULDBLOCK;
+# kmod's rmmod -f skips its own in-use check and asks the kernel.
+run modprobe consumer
+run "$TESTS_DIR/trace-load.sh" -k -r -f exporter
+check_run "traced rmmod -f exporter, used by consumer, is refused: -EWOULDBLOCK" 1 \
+	'delete_done: .* ret=-11'
+check_match "... kmod says Resource temporarily unavailable" \
+	'could not remove module exporter: Resource temporarily unavailable' "$out"
+check_match "... after find_module" '^lookup +\| +find_module\(' "$out"
+check_no_match "... no exit ran, nothing was freed" \
+	'exporter_exit|^freeing ' "$out"
+check_eq "... both stay loaded" "yes yes " "$(loaded exporter consumer)"
 
 ktap_finished
