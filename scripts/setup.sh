@@ -91,10 +91,10 @@ usage() {
 host_packages() {
 	# gcc, pkg-config, libkmod-dev, libelf-dev: tools/koinfo, a host tool;
 	# liblzma-dev, zlib1g-dev, libzstd-dev and libssl-dev for the
-	# compressed and signed modules it reads.
-	local want=(make cpio gzip xz-utils kmod binutils qemu-system-arm
-		    gcc pkg-config libkmod-dev libelf-dev liblzma-dev
-		    zlib1g-dev libzstd-dev libssl-dev) update=
+	# compressed and signed modules it reads; zstd, openssl to make them.
+	local want=(make cpio gzip xz-utils zstd openssl kmod binutils
+		    qemu-system-arm gcc pkg-config libkmod-dev libelf-dev
+		    liblzma-dev zlib1g-dev libzstd-dev libssl-dev) update=
 
 	[ "$(uname -m)" = aarch64 ] || want+=(gcc-aarch64-linux-gnu)
 	# The board's tools: ssh and scp, and DKMS for 'make dkms-check'.

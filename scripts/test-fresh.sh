@@ -14,9 +14,9 @@
 #
 # Each command's time and last line are printed as a KTAP result; a command
 # that fails, or outlasts FRESH_TIMEOUT, fails the run. What the roots share
-# is only what was downloaded: apt's .debs and kmodlab's debs/ folder, per
-# release, bind-mounted from the cache; every install step runs inside the
-# root. The mounts and the unpacked root are undone on every way out (a
+# is only what was downloaded: apt's .debs (per release) and kmodlab's
+# debs/ folder (per release and user), bind-mounted from the cache; every
+# install step runs inside the root. The mounts and the unpacked root are undone on every way out (a
 # trap), and a root is never deleted while anything is still mounted in it.
 #
 # Variables a user may override:
