@@ -6,7 +6,8 @@
 #   - run: run a command, keep its output in $out and status in $rc;
 #   - log_mark, then log_since (prints it) or log_get (sets $since): the
 #     kernel log written since the mark, so that one check never reads
-#     another's messages;
+#     another's messages; watched NAME: the module states lifecycle_watcher
+#     logged for NAME since the mark;
 #   - check_*: one KTAP result each; a failure says what was expected and
 #     what came instead, as "#" lines before the "not ok";
 #   - require_modules: hold each module's lock for the whole test, since
@@ -88,6 +89,24 @@ log_get() {
 log_since() {
 	log_get
 	printf '%s' "$since"
+}
+
+# watched NAME: the states lifecycle_watcher logged for NAME since the mark
+watched() {
+	log_get
+	_ifs=$IFS
+	IFS='
+'
+	set -f
+	for _line in $since; do
+		case $_line in
+		*"] lifecycle_watcher: $1: "[A-Z]*,*)
+			_line=${_line#*"] lifecycle_watcher: $1: "}
+			printf '%s ' "${_line%%,*}" ;;
+		esac
+	done
+	set +f
+	IFS=$_ifs
 }
 
 # Print TEXT as diagnostic lines, indented under the failing check.

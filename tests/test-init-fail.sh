@@ -28,24 +28,6 @@ test_cleanup() {
 	unload fixture_init_fail lifecycle_watcher exporter
 }
 
-# watched NAME: the states lifecycle_watcher logged for NAME since the mark
-watched() {
-	log_get
-	_ifs=$IFS
-	IFS='
-'
-	set -f
-	for _line in $since; do
-		case $_line in
-		*"] lifecycle_watcher: $1: "[A-Z]*,*)
-			_line=${_line#*"] lifecycle_watcher: $1: "}
-			printf '%s ' "${_line%%,*}" ;;
-		esac
-	done
-	set +f
-	IFS=$_ifs
-}
-
 # left NAME: what a failed load may not leave: "loaded sysfs refcnt holders"
 left() {
 	printf '%s%s %s .%s' "$(loaded "$1")" \

@@ -23,24 +23,6 @@ test_cleanup() {
 	unload optional_user lifecycle_watcher exporter
 }
 
-# watched NAME: the states lifecycle_watcher logged for NAME since the mark
-watched() {
-	log_get
-	_ifs=$IFS
-	IFS='
-'
-	set -f
-	for _line in $since; do
-		case $_line in
-		*"] lifecycle_watcher: $1: "[A-Z]*,*)
-			_line=${_line#*"] lifecycle_watcher: $1: "}
-			printf '%s ' "${_line%%,*}" ;;
-		esac
-	done
-	set +f
-	IFS=$_ifs
-}
-
 ktap_print_header
 require_modules exporter optional_user lifecycle_watcher
 ktap_set_plan 18
