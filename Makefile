@@ -85,12 +85,19 @@ endif
 # PATH on Debian does not name: the scripts run from here find them.
 export PATH := $(PATH):/usr/sbin:/sbin
 
+# The facts every script reads (scripts/lib/facts.sh), defined here only.
 KERNEL ?= 6.1
 M ?= helloworld
 MATRIX ?= 5.10 6.1 6.12 edge
 KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
 KCACHE := $(KMODLAB_CACHE)/kernels/$(KERNEL)
-KDIR ?= $(KCACHE)/build
+# KDIR: the user's, or KERNEL's cached headers. The one derived here goes
+# to the scripts as KMODLAB_OWN_KDIR too: a script that runs make again for
+# another KERNEL passes it on unchanged, and it is then derived anew.
+ifeq ($(KDIR),$(KMODLAB_OWN_KDIR))
+override KDIR := $(KCACHE)/build
+endif
+OWN_KDIR := $(filter $(KCACHE)/build,$(KDIR))
 ifneq ($(words $(KMODLAB_CACHE)),1)
 $(error kmodlab: KMODLAB_CACHE '$(KMODLAB_CACHE)' has a space in it, and \
 Kbuild cannot build against the kernels it holds: choose a path without spaces)
@@ -101,22 +108,26 @@ against it: use a kernel tree (or KMODLAB_CACHE) on a path without spaces)
 endif
 ARCH ?= arm64
 CROSS_COMPILE ?= $(if $(filter aarch64 arm64,$(shell uname -m)),,aarch64-linux-gnu-)
-export KERNEL KMODLAB_CACHE
+# checkpatch.pl's kernel source package (scripts/setup.sh --lint, lint.sh).
+LINT_SOURCE ?= linux-source-6.1
+KOINFO := $(CURDIR)/tools/koinfo/koinfo
+KMODLAB_BUILD := $(CURDIR)/build/$(KERNEL)
+KMODLAB_OWN_KDIR := $(OWN_KDIR)
+FACTS := KERNEL MATRIX KMODLAB_CACHE KCACHE KDIR KMODLAB_OWN_KDIR ARCH \
+	CROSS_COMPILE LINT_SOURCE KOINFO KMODLAB_BUILD KMODLAB_FACTS
+export KMODLAB_FACTS := $(KERNEL) $(KMODLAB_CACHE)
+export $(FACTS)
 
-# The kernel's settings (name=value): make_flags, the make flags its
-# headers need, apply to them only. Debian's headers also name the compiler
-# their kernel was built with (.kernelvariables: 5.10's gcc-10, 6.1's and
-# 6.12's gcc-12), which the host may not have (Debian 13's cross gcc is
-# 14): the cached kernels build with the host's own cross gcc. A KDIR of
-# the user's keeps what it names. The scripts that run Kbuild themselves
-# (build checks, labs, DKMS) get these as KMODLAB_MAKE_FLAGS.
--include qemu/kernels/$(KERNEL).conf
-KMODLAB_MAKE_FLAGS = $(if $(filter file,$(origin KDIR)),CC=$(CROSS_COMPILE)gcc $(make_flags))
-export KMODLAB_MAKE_FLAGS
+# Debian's headers name the compiler their kernel was built with
+# (.kernelvariables: 5.10's gcc-10, 6.1's and 6.12's gcc-12), which the
+# host may not have (Debian 13's cross gcc is 14): the cached kernels build
+# with the host's own cross gcc. A KDIR of the user's keeps what it names.
+# The scripts that run Kbuild themselves (build checks, labs, DKMS) get
+# this as KMODLAB_MAKE_FLAGS.
+export KMODLAB_MAKE_FLAGS := $(if $(OWN_KDIR),CC=$(CROSS_COMPILE)gcc)
 
 BUILD := build/$(KERNEL)
 BASE := build/guest-base.cpio
-INITRD := $(BUILD)/initramfs.cpio
 KBUILD_ARGS = ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KMODLAB_MAKE_FLAGS)
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS)
 
@@ -128,29 +139,25 @@ KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS)
 STAMP := build/modules.stamp
 BUILD_ID := $(KDIR) $(ARCH) $(CROSS_COMPILE) $(W) $(C) $(KCFLAGS)
 SOURCES := Kbuild $(wildcard */Kbuild */*.[ch])
-BOOT = qemu/boot.sh -l $(BUILD)/$@.log
+# The one way to run a guest: the image, the boot, the logs, the verdict.
+GUEST := scripts/guest.sh
 # A module option on the kernel command line: modprobe applies it, insmod
 # does not (tests/test-params.sh checks both).
 TEST_CMDLINE := params.mode=fast
 HOST_TESTS = $(patsubst tests/%,%,$(wildcard tests/host/test-*.sh))
 # Host checks that run Kbuild themselves (seconds each): make test-builds.
 BUILD_TESTS = $(patsubst tests/%,%,$(wildcard tests/host/build-*.sh))
-export KDIR ARCH CROSS_COMPILE
 
 # The QEMU board: the base plus its own layer (ssh server, NIC modules);
 # root logs in with a key pair made here, for this machine only.
 BOARD_STATE := build/board
 BOARD_KEY_QEMU := $(BOARD_STATE)/id_ed25519
 BOARD_LAYER := $(BUILD)/board-layer.cpio
-BOARD_INITRD := $(BUILD)/board.cpio
 export BOARD BOARD_PORT BOARD_KEY BOARD_DIR BOARD_SSH_OPTS TESTS BOARD_STATE
 
 INSTALL_MOD_DIR ?= extra
 INSTALL_ROOT := $(BUILD)/install-root
 export INSTALL_MOD_PATH INSTALL_MOD_DIR
-
-KOINFO := tools/koinfo/koinfo
-export KOINFO
 
 all: modules koinfo
 
@@ -172,6 +179,10 @@ $(STAMP): $(SOURCES)
 
 setup:
 	@scripts/setup.sh
+
+# For a script run by hand (scripts/lib/facts.sh): the facts, as shell.
+facts:
+	@printf "export %s='%s'\n" $(foreach v,$(FACTS),$(v) '$($(v))')
 
 # A host tool: never cross-built from here (CROSS_COMPILE names the
 # modules' compiler); tools/koinfo/Makefile documents the board build.
@@ -247,36 +258,26 @@ $(LOADER_FIXTURE_KOS) &: $(wildcard tests/fixtures/loader/*.c) \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers modules
 	cp $(patsubst $(FIXTURES)/%,tests/fixtures/loader/%,$(LOADER_FIXTURE_KOS)) $(FIXTURES)/
 
-# Rebuilt every time: it is small, and Kbuild alone knows what changed.
-# koinfo's prediction for every module and every fixture goes along, from
-# one call (each predicted once; exporter.ko resolves the fixtures'
-# symbols): tests/loader/test-koinfo.sh checks it against what the guest
-# kernel really does, and fails without a prediction for each. koinfo
-# exits 1 when it predicts a refusal (the fixtures'): a prediction; 2 when
-# it cannot tell (a file it cannot read): the image fails.
+# What every guest of the suite's modules needs besides them (qemu/init
+# finds them there): the failure fixtures, and koinfo's prediction for
+# every module and every fixture, from one call (each predicted once;
+# exporter.ko resolves the fixtures' symbols): tests/loader/test-koinfo.sh
+# checks it against what the guest kernel really does, and fails without
+# a prediction for each. koinfo exits 1 when it predicts a refusal (the
+# fixtures'): a prediction; 2 when it cannot tell (a file it cannot read):
+# the image fails. scripts/guest.sh assembles the image itself.
 image: $(STAMP) fixtures koinfo setup $(BASE)
 	@mkdir -p $(BUILD)
-	$(KOINFO) --against $(KDIR) $$(sed 's/\.o$$/.ko/; s|^kernel/||' modules.order) \
+	$(KOINFO) --against $(KDIR) $$(scripts/kos.sh) \
 		$(FIXTURE_KOS) >$(BUILD)/koinfo-predict.txt || test $$? -eq 1
-	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/overlay.cpio \
-		$(FIXTURES):/kmodlab/fixtures \
-		$(BUILD)/koinfo-predict.txt:/kmodlab/koinfo-predict.txt $(IMAGE_EXTRA)
-	cat $(BASE) $(BUILD)/overlay.cpio > $(INITRD)
+SUITE_FILES := -f $(FIXTURES):/kmodlab/fixtures \
+	-f $(BUILD)/koinfo-predict.txt:/kmodlab/koinfo-predict.txt
 
 # The host's checks (tests/host/) run while the guest boots and runs its
-# own, at idle priority (chrt --idle): they take only the CPU time the
-# guest's vCPU threads leave, and are still done long before them. Then
-# the guest kernel's own reports (KASAN, kmemleak, lockdep, UBSAN, BUG,
-# WARNING) are read from the console log: one verdict for all three.
-KERNEL_LOG = awk -v kmemleak=$(kmemleak) -f qemu/kernel-log.awk $(BUILD)/$@.log | \
-	tee $(BUILD)/$(subst test,kernel,$@)-log.log
+# own; then the guest kernel's own reports (KASAN, kmemleak, lockdep,
+# UBSAN, BUG, WARNING) are read from the console log: one verdict for all.
 test: image
-	@chrt --idle 0 tests/run.sh $(HOST_TESTS) > $(BUILD)/host.log 2>&1 & \
-	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=tests $(TEST_CMDLINE); \
-	booted=$$?; \
-	wait; cat $(BUILD)/host.log; $(KERNEL_LOG); \
-	awk -f qemu/verdict.awk $(BUILD)/host.log $(BUILD)/$@.log \
-		$(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
+	@$(GUEST) $(SUITE_FILES) $(addprefix -H ,$(HOST_TESTS)) -n test tests $(TEST_CMDLINE)
 
 # scripts/setup.sh itself (tests/setup/): what it finds installed, its
 # own apt lists against the mirror, a damaged cache, paths Kbuild refuses.
@@ -284,7 +285,7 @@ test-setup:
 	@mkdir -p build
 	tests/run.sh -j 1 $(patsubst tests/%,%,$(wildcard tests/setup/test-*.sh)) | \
 		tee build/setup.log
-	@awk -f qemu/verdict.awk build/setup.log
+	@awk -f qemu/ktap.awk build/setup.log
 
 # The README's two commands on clean Debian roots (scripts/test-fresh.sh),
 # from the committed HEAD: FRESH names the releases (bookworm trixie).
@@ -292,13 +293,13 @@ test-fresh:
 	@scripts/setup.sh --fresh
 	@mkdir -p build
 	scripts/test-fresh.sh | tee build/fresh.log
-	@awk -f qemu/verdict.awk build/fresh.log
+	@awk -f qemu/ktap.awk build/fresh.log
 
 # Other ways to build: separately (KBUILD_EXTRA_SYMBOLS), modpost's refusals.
 test-builds: $(STAMP)
 	@mkdir -p $(BUILD)
 	tests/run.sh $(BUILD_TESTS) | tee $(BUILD)/builds.log
-	@awk -f qemu/verdict.awk $(BUILD)/builds.log
+	@awk -f qemu/ktap.awk $(BUILD)/builds.log
 
 # Each kernel in turn (fetched or built first if need be, in view), its
 # modules built afresh with W=1 (a warning fails it): the output of each
@@ -306,11 +307,11 @@ test-builds: $(STAMP)
 test-matrix:
 	@fail=0; for k in $(MATRIX); do \
 		mkdir -p build/$$k && rm -f build/$$k/*.log; \
-		env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k setup || fail=1; \
+		$(MAKE) --no-print-directory KERNEL=$$k setup || fail=1; \
 		start=$$(date +%s); \
 		printf 'test-matrix: %s ... ' $$k; \
-		{ env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k modules-clean && \
-		  env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k W=1 test; \
+		{ $(MAKE) --no-print-directory KERNEL=$$k modules-clean && \
+		  $(MAKE) --no-print-directory KERNEL=$$k W=1 test; \
 		} > build/$$k/make.log 2>&1 || fail=1; \
 		echo "$$(tail -n 1 build/$$k/make.log) ($$(($$(date +%s) - start)) s)"; \
 	done; \
@@ -320,7 +321,7 @@ test-matrix:
 # readelf on the host first, then the guest's commands.
 demo: image
 	@qemu/demo.sh host helloworld/helloworld.ko
-	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=demo
+	@$(GUEST) $(SUITE_FILES) demo
 
 # tests/loader/test-compress.sh's module trees, one per format: each
 # module of modules.order compressed as Kbuild's modules_install does when
@@ -337,7 +338,7 @@ compressed: $(STAMP) setup
 		d=$(COMPRESSED)/$$z/lib/modules/$$rel; mkdir -p $$d/extra; \
 		for f in modules.builtin modules.builtin.modinfo modules.order; do \
 			cp $(KCACHE)/modules/$$f $$d/; done; \
-		cp $$(sed 's/\.o$$/.ko/; s|^kernel/||' modules.order) $$d/extra/; \
+		cp $$(scripts/kos.sh) $$d/extra/; \
 		case $$z in xz) c=xz;; zst) c=zstd;; gz) c=gzip;; esac; \
 		scripts/compress.sh $$c $$d/extra/*.ko; \
 	done
@@ -357,11 +358,9 @@ $(FINIT): tests/probes/finit.c
 # koinfo's predictions, the trace and the compressed modules, checked
 # against the guest kernel in a boot of their own: they load every module
 # again (tests/loader/).
-test-loader: IMAGE_EXTRA = $(COMPRESSED):/kmodlab/compressed $(FINIT):/kmodlab/bin/finit
 test-loader: compressed $(FINIT) image
-	$(BOOT) $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=loader; \
-	booted=$$?; $(KERNEL_LOG); \
-	awk -f qemu/verdict.awk $(BUILD)/$@.log $(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
+	@$(GUEST) $(SUITE_FILES) -f $(COMPRESSED):/kmodlab/compressed \
+		-f $(FINIT):/kmodlab/bin/finit -n test-loader loader
 
 # A name that is neither a module of the suite (modules.order) nor one of
 # its failure fixtures fails before the boot. After it, trace-load's end
@@ -376,7 +375,7 @@ TRACE_TXT = $(BUILD)/$(if $(and $(filter helloworld,$(M)),$(if $(UNLOAD),,1)),tr
 trace: image
 	@grep -Eq '(^|/)$(M)\.k?o$$' modules.order || $(if $(filter $(M),$(TRACE_FIXTURES)),true,false) || \
 		{ echo "make trace: M=$(M) is not a module of this suite (modules.order) nor a failure fixture ($(TRACE_FIXTURES))" >&2; exit 2; }
-	$(BOOT) -q $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=trace kmodlab_trace=$(M) \
+	@$(GUEST) $(SUITE_FILES) -q trace kmodlab_trace=$(M) \
 		$(if $(UNLOAD),kmodlab_trace_unload=1)
 	@sed -n '/^trace-load: begin/,/^trace-load: end/p' $(BUILD)/$@.log | tee $(TRACE_TXT)
 	@grep -q '^trace-load: end $(M)$$' $(BUILD)/$@.log || \
@@ -387,7 +386,7 @@ trace: image
 		  echo "make trace: $(M) did not $(if $(UNLOAD),unload,load)" >&2; exit 1; }
 
 shell: image
-	$(BOOT) -i $(KCACHE)/vmlinuz $(INITRD) kmodlab_run=shell
+	@$(GUEST) $(SUITE_FILES) shell
 
 # Labs: skeletons for a learner, a learner's self-check, and CI's proof
 # that every check passes on the solution and fails on the skeleton.
@@ -411,19 +410,17 @@ lab: $(STAMP) fixtures koinfo setup $(BASE) $(LAB_TRACES)
 
 test-labs: $(STAMP) fixtures koinfo setup $(BASE) $(LAB_TRACES)
 	labs/lab.sh prove | tee build/labs.log
-	@awk -f qemu/verdict.awk build/labs.log
+	@awk -f qemu/ktap.awk build/labs.log
 
 bench: image
-	scripts/bench.sh $(KCACHE)/vmlinuz $(INITRD)
+	@scripts/bench.sh
 
 # tests/stress/ in a boot of its own, so that 'make test' stays quick; the
 # STRESS_* variables reach the guest's environment by the command line.
 STRESS_VARS = $(foreach v,STRESS_CYCLES STRESS_RACES STRESS_SECONDS,\
 		$(if $($(v)),$(v)=$($(v))))
 stress: image
-	$(BOOT) -t $(or $(TIMEOUT),1800) $(KCACHE)/vmlinuz $(INITRD) \
-		kmodlab_run=stress $(strip $(STRESS_VARS)); \
-	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/$@.log && exit $$booted
+	@$(GUEST) $(SUITE_FILES) -t $(or $(TIMEOUT),1800) stress $(STRESS_VARS)
 
 # Signatures. The edge kernel's build made its own key in KDIR/certs and
 # trusts it; Debian's trust Debian's key only, which we do not have. The
@@ -449,7 +446,7 @@ $(OWN_KEY) $(OTHER_KEY):
 
 sign: modules $(filter $(OWN_KEY),$(MODULE_SIG_KEY))
 	$(SIGN) $(MODULE_SIG_KEY) $(MODULE_SIG_CERT) \
-		$$(sed 's/\.o$$/.ko/; s|^kernel/||' modules.order)
+		$$(scripts/kos.sh)
 
 # tests/sig/'s files, from helloworld.ko: unsigned, signed with the key
 # 'make sign' uses, signed with another key, signed and then one byte of
@@ -487,12 +484,7 @@ sig-files: $(STAMP) koinfo $(OWN_KEY) $(OTHER_KEY)
 # A boot of its own, with signatures enforced (module.sig_enforce=1, what
 # Secure Boot's lockdown does too): tests/sig/ only.
 test-sig: sig-files setup $(BASE)
-	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/sig-overlay.cpio \
-		$(SIG):/kmodlab/sig
-	cat $(BASE) $(BUILD)/sig-overlay.cpio > $(BUILD)/sig.cpio
-	$(BOOT) $(KCACHE)/vmlinuz $(BUILD)/sig.cpio kmodlab_run=sig module.sig_enforce=1; \
-	booted=$$?; $(KERNEL_LOG); \
-	awk -f qemu/verdict.awk $(BUILD)/$@.log $(BUILD)/$(subst test,kernel,$@)-log.log && exit $$booted
+	@$(GUEST) -f $(SIG):/kmodlab/sig -n test-sig sig module.sig_enforce=1
 
 # Everything CI runs (scripts/test-all.sh); one closing line for all.
 test-all:
@@ -526,38 +518,31 @@ $(BOARD_LAYER): qemu/mkinitramfs.sh qemu/init $(BOARD_KEY_QEMU) \
 		$(BOARD_KEY_QEMU).pub $@
 
 board-image: setup $(BASE) $(BOARD_LAYER)
-	cat $(BASE) $(BOARD_LAYER) > $(BOARD_INITRD)
 
 board-qemu: board-image
-	scripts/board-qemu.sh start $(KCACHE)/vmlinuz $(BOARD_INITRD)
+	scripts/board-qemu.sh start
 
 board-qemu-stop:
 	scripts/board-qemu.sh stop
 
 # What CI runs: the whole suite over ssh against the QEMU board.
 test-board-qemu: modules fixtures board-image
-	scripts/board-qemu.sh run $(KCACHE)/vmlinuz $(BOARD_INITRD) \
-		$(MAKE) --no-print-directory test-board BOARD=root@127.0.0.1
+	scripts/board-qemu.sh run $(MAKE) --no-print-directory test-board BOARD=root@127.0.0.1
 
 install: modules
 	MAKE="$(MAKE)" $(if $(INSTALL_SIGN),SIGN_KEY="$(MODULE_SIG_KEY)" \
 		SIGN_CERT="$(MODULE_SIG_CERT)") scripts/install.sh
 
-# Install into build/, check the tree on the host, then boot the test image
-# with the installed /etc files in place: the guest's /init loads what
-# modules-load.d names, as a board does at boot, and checks it came up.
+# Install into build/, check the tree on the host beside a boot of the
+# test image with the installed /etc files in place: the guest's /init
+# loads what modules-load.d names, as a board does at boot, and checks it
+# came up.
 test-install: modules setup $(BASE)
 	rm -rf $(INSTALL_ROOT)
 	$(MAKE) --no-print-directory install INSTALL_MOD_PATH=$(INSTALL_ROOT)
-	INSTALL_ROOT=$(CURDIR)/$(INSTALL_ROOT) tests/run.sh host/install-tree.sh | \
-		tee $(BUILD)/install-host.log
-	qemu/mkinitramfs.sh overlay $(KCACHE) $(BUILD)/installed-overlay.cpio \
+	@INSTALL_ROOT=$(CURDIR)/$(INSTALL_ROOT) $(GUEST) -H host/install-tree.sh \
 		$(foreach f,modprobe.d/kmodlab.conf modules-load.d/kmodlab.conf,\
-			$(INSTALL_ROOT)/etc/$(f):/etc/$(f))
-	cat $(BASE) $(BUILD)/installed-overlay.cpio > $(BUILD)/installed.cpio
-	$(BOOT) $(KCACHE)/vmlinuz $(BUILD)/installed.cpio kmodlab_run=installed; \
-	booted=$$?; awk -f qemu/verdict.awk $(BUILD)/install-host.log \
-		$(BUILD)/$@.log && exit $$booted
+			-f $(INSTALL_ROOT)/etc/$(f):/etc/$(f)) -n test-install installed
 
 # DKMS, as on a board, for KDIR (the cached headers): all in build/dkms.
 dkms-check: modules
@@ -577,7 +562,7 @@ clean: modules-clean
 
 FORCE:
 
-.PHONY: all modules setup koinfo fixtures image test test-all test-builds \
+.PHONY: all modules setup facts koinfo fixtures image test test-all test-builds \
 	test-setup test-fresh \
 	test-loader test-matrix modules-clean \
 	demo trace shell skels lab test-labs bench stress lint clean deploy \

@@ -15,19 +15,14 @@
 #        labs/lab.sh prove           each lab scores full on its solution and
 #                                    zero on its skeleton (KTAP, for CI)
 #   DIR defaults to labs/work.
-# Variables: KERNEL, KDIR, ARCH, CROSS_COMPILE, KMODLAB_CACHE,
-#            KMODLAB_MAKE_FLAGS (as make's)
+# Variables: the facts (scripts/lib/facts.sh), KMODLAB_MAKE_FLAGS (make's)
 
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-KERNEL=${KERNEL:-6.1}
-CACHE=${KMODLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab}
-kcache=$CACHE/kernels/$KERNEL
-KDIR=${KDIR:-$kcache/build}
-ARCH=${ARCH:-arm64}
-CROSS_COMPILE=${CROSS_COMPILE-aarch64-linux-gnu-}
-build=$top/build/$KERNEL/labs
+# shellcheck source=scripts/lib/facts.sh
+. "$top/scripts/lib/facts.sh"
+build=$KMODLAB_BUILD/labs
 
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 2; }
 usage() { sed -n '/^# Usage:/,/^# Variables/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
@@ -102,24 +97,24 @@ check() {
 
 	if [ "$where" = guest ]; then
 		echo "lab: booting the guest (log: $log)"
-		# The suite's modules and failure fixtures serve as probes.
-		# shellcheck disable=SC2046 # one FILE:PATH a word
-		MODULES_ORDER=$work/modules.order "$top/qemu/mkinitramfs.sh" \
-			overlay "$kcache" "$build/overlay.cpio" \
-			"$lab/check.sh:/kmodlab/lab/check.sh" \
-			"$top/build/$KERNEL/fixtures:/kmodlab/fixtures" \
-			$(sed 's/\.o$/.ko/' "$top/modules.order" | while read -r m; do
-				echo "$m:/kmodlab/suite/${m##*/}"; done) || return 1
-		cat "$top/build/guest-base.cpio" "$build/overlay.cpio" >"$build/initramfs.cpio"
-		"$top/qemu/boot.sh" -q -l "$log" "$kcache/vmlinuz" \
-			"$build/initramfs.cpio" kmodlab_run=lab || return 1
+		# The learner's modules, installed as the suite's are; the
+		# suite's modules and failure fixtures serve as probes.
+		# shellcheck disable=SC2046 # one -f FILE:PATH a pair of words
+		"$top/scripts/guest.sh" -q -n "labs/${lab##*/}" \
+			-o "$work/modules.order" -f "$lab/check.sh:/kmodlab/lab/check.sh" \
+			-f "$KMODLAB_BUILD/fixtures:/kmodlab/fixtures" \
+			$(cd "$top" && scripts/kos.sh | while read -r m; do
+				echo "-f $(realpath "$m"):/kmodlab/suite/${m##*/}"; done) \
+			lab >/dev/null || [ -s "$log" ] || return 1
 	else
 		LAB_WORK=$work "$top/tests/run.sh" "$lab/check.sh" >"$log" 2>&1
 	fi
 
-	# The lab's checks are the subtest lines of the one test file.
+	# The lab's checks are the subtest lines of the one test file; the
+	# score counts those of its TODOs that passed (qemu/ktap.awk).
 	sed -n 's/^  //p' "$log" | grep -v -e '^KTAP version' -e '^1\.\.' -e '^# Totals'
-	passed=$(grep -c '^  ok [0-9]* TODO' "$log")
+	passed=$(awk -f "$top/qemu/ktap.awk" -v results=1 "$log" |
+		 awk -F '\t' '$2 == "ok" && $3 ~ /: TODO [0-9]+/' | wc -l)
 	echo "lab ${lab##*/}: $passed/$total"
 	[ "$passed" -eq "$total" ]
 }
@@ -146,7 +141,8 @@ prove() {
 		n=$((n + 1))
 		# A lab this kernel cannot run (e.g. no function_graph tracer)
 		# skips its checks, saying why: both of its results skip.
-		skip=$(sed -n 's/^  1\.\.0 # SKIP //p' "$build/${lab##*/}.log")
+		skip=$(awk -f "$top/qemu/ktap.awk" -v results=1 "$build/${lab##*/}.log" |
+		       awk -F '\t' '$2 == "skip" && $3 ~ /: \(the file\)$/ { print $4 }')
 		if [ -n "$skip" ]; then
 			echo "ok $n ${lab##*/}: the solution scores $total/$total # SKIP $skip"
 			n=$((n + 1))

@@ -7,7 +7,7 @@
 # warning-level reports off the console; with kmemleak it scans for leaks
 # first and prints what it found. Each report is printed once, up to 40
 # lines, as KTAP diagnostics; the result is a KTAP document that
-# qemu/verdict.awk counts with the tests' own.
+# qemu/ktap.awk counts with the tests' own.
 #
 # Usage: awk [-v kmemleak=yes] -f qemu/kernel-log.awk CONSOLE_LOG
 #   kmemleak=yes  the kernel has kmemleak: a run without its scan fails

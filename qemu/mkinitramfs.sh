@@ -100,13 +100,14 @@ overlay() {
 	shift 2
 
 	[ -r "$kcache/release" ] || die "$kcache has no kernel: run scripts/setup.sh"
-	[ -r "$order" ] || die "no $order: run make first"
 	rel=$(cat "$kcache/release")
 	mkdir -p "$stage/lib/modules/$rel/extra" "$stage/kmodlab"
 	cp "$top/qemu/init" "$stage/init"
+	# tests/ without what only the host reads: the fixtures' sources and
+	# build output (4.6 MB; their .ko come from build/), host/, setup/.
 	cp -r "$top/tests" "$top/qemu/demo.sh" "$stage/kmodlab/"
-	# Since 6.2 modules.order lists the .o files, before that the .ko.
-	sed 's/\.o$/.ko/; s|^kernel/||' "$order" | while read -r m; do
+	rm -rf "$stage/kmodlab/tests/"{fixtures,host,setup}
+	"$top/scripts/kos.sh" "$order" | while read -r m; do
 		case $m in
 		/*) ;;
 		*) m=$(dirname "$order")/$m ;;

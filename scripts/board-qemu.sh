@@ -7,7 +7,8 @@
 # network is restricted (restrict=on): the guest reaches nothing, and only
 # the forwarded port, on 127.0.0.1, reaches the guest.
 #
-#   start  boot it in the background (qemu/boot.sh: console log, timeout)
+#   start  boot it in the background (scripts/guest.sh board: the board
+#          image, console log build/<kernel>/board-qemu.log, timeout)
 #          and return once ssh answers; prints the BOARD_* settings to use
 #   stop   ask it over ssh to power off; wait for QEMU to end (kill it if
 #          it does not) and report how the guest ended
@@ -19,18 +20,22 @@
 #                    the first free one from 10022)
 #   BOARD_TIMEOUT    seconds the guest may live (300); it powers itself off
 #                    10 s before
-#   BOARD_STATE      the folder for the key, console log and state
+#   BOARD_STATE      the folder for the key and the state
 #                    (build/board); the key pair is id_ed25519{,.pub}
 #
-# Usage: scripts/board-qemu.sh start VMLINUZ INITRD
+# Usage: scripts/board-qemu.sh start
 #        scripts/board-qemu.sh stop
-#        scripts/board-qemu.sh run VMLINUZ INITRD COMMAND...
+#        scripts/board-qemu.sh run COMMAND...
 
 set -euo pipefail
 
 BOARD_TIMEOUT=${BOARD_TIMEOUT:-300}
 state=${BOARD_STATE:-build/board}
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib/facts.sh
+. "$top/scripts/lib/facts.sh"
+# The board's console log (scripts/guest.sh -n board-qemu).
+console=$KMODLAB_BUILD/board-qemu.log
 key=$state/id_ed25519
 # The guest makes a new host key at every boot: do not record it.
 ssh_opts="-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
@@ -58,36 +63,33 @@ free_port() {
 }
 
 start() {
-	local vmlinuz=$1 initrd=$2 port waited=0
+	local port waited=0
 
-	for f in "$vmlinuz" "$initrd" "$key"; do
-		[ -r "$f" ] || die "no $f: run 'make board-image'"
-	done
+	[ -r "$key" ] || die "no $key: run 'make board-image'"
 	! running || die "a board is running already (pid $(cat "$state/pid")): make board-qemu-stop"
 	port=${BOARD_QEMU_PORT:-$(free_port)}
 	echo "$port" > "$state/port"
-	rm -f "$state/console.log"
-	say "booting the board, ssh on 127.0.0.1:$port; console log in $state/console.log"
+	rm -f "$console"
+	say "booting the board, ssh on 127.0.0.1:$port; console log in $console"
 	# setsid: boot.sh, timeout and QEMU form one process group that stop
 	# can end as a whole if the guest does not power off.
 	QEMU_FLAGS="-netdev user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$port-:22
 		    -device virtio-net-device,netdev=net0" \
-	setsid "$top/qemu/boot.sh" -q -t "$BOARD_TIMEOUT" -l "$state/console.log" \
-		"$vmlinuz" "$initrd" kmodlab_run=board \
-		kmodlab_board_timeout=$((BOARD_TIMEOUT - 10)) \
+	setsid "$top/scripts/guest.sh" -q -t "$BOARD_TIMEOUT" -n board-qemu \
+		board kmodlab_board_timeout=$((BOARD_TIMEOUT - 10)) \
 		>"$state/boot.out" 2>&1 </dev/null &
 	echo $! > "$state/pid"
-	until grep -q '^kmodlab: board ready' "$state/console.log" 2>/dev/null; do
+	until grep -q '^kmodlab: board ready' "$console" 2>/dev/null; do
 		if ! running || [ $waited -ge 1200 ]; then
 			cat "$state/boot.out" >&2
-			tail -n 20 "$state/console.log" >&2 2>/dev/null || :
+			tail -n 20 "$console" >&2 2>/dev/null || :
 			stop_guest
-			die "the board did not come up (see $state/console.log)"
+			die "the board did not come up (see $console)"
 		fi
 		sleep 0.1
 		waited=$((waited + 1))
 	done
-	on_guest true || { stop_guest; die "the board does not answer ssh (see $state/console.log)"; }
+	on_guest true || { stop_guest; die "the board does not answer ssh (see $console)"; }
 	say "up after $((waited / 10)) s; test it with:"
 	printf "  make test-board BOARD=root@127.0.0.1 BOARD_PORT=%s BOARD_KEY=%s BOARD_SSH_OPTS='%s'\n" \
 		"$port" "$key" "$ssh_opts" >&2
@@ -123,8 +125,7 @@ stop() {
 run() {
 	local status=0
 
-	start "$1" "$2"
-	shift 2
+	start
 	trap 'stop_guest' INT TERM
 	BOARD_PORT=$(cat "$state/port") BOARD_KEY=$key BOARD_SSH_OPTS=$ssh_opts \
 		"$@" || status=$?
@@ -135,8 +136,8 @@ run() {
 
 mkdir -p "$state"
 case ${1-} in
-start) [ $# -eq 3 ] || usage; start "$2" "$3" ;;
+start) [ $# -eq 1 ] || usage; start ;;
 stop) [ $# -eq 1 ] || usage; stop ;;
-run) [ $# -ge 4 ] || usage; run "${@:2}" ;;
+run) [ $# -ge 2 ] || usage; run "${@:2}" ;;
 *) usage ;;
 esac

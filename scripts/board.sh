@@ -14,7 +14,7 @@
 #           tests/ to $BOARD_DIR/tests; as root, or through 'sudo -n' when
 #           BOARD names another user
 #   test    deploys, then runs tests/run.sh on the board as root; its KTAP
-#           is kept in $LOG and counted here (qemu/verdict.awk)
+#           is kept in $LOG and counted here (qemu/ktap.awk)
 #
 # Variables a user may override:
 #   BOARD           the board's ssh destination, user@host (required)
@@ -37,6 +37,8 @@ BOARD_SSH_OPTS=${BOARD_SSH_OPTS-}
 TESTS=${TESTS-}
 LOG=${LOG:-build/board.log}
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib/facts.sh
+. "$top/scripts/lib/facts.sh"
 
 say() { printf 'board: %s\n' "$*" >&2; }
 die() { printf 'board: error: %s\n' "$*" >&2; exit 1; }
@@ -80,8 +82,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The built modules, from Kbuild's list (.o names since 6.2, .ko before).
-mapfile -t kos < <(cd "$top" && sed 's/\.o$/.ko/; s|^kernel/||' modules.order |
-		   xargs -r realpath)
+mapfile -t kos < <(cd "$top" && scripts/kos.sh | xargs -r realpath)
 [ ${#kos[@]} -gt 0 ] || die "modules.order lists no module: run make"
 release=
 for ko in "${kos[@]}"; do
@@ -121,7 +122,7 @@ scp -q "${opts[@]}" "${kos[@]}" "$BOARD:$BOARD_DIR/modules/"
 scp -q -r "${opts[@]}" "$top/tests" "$BOARD:$BOARD_DIR/"
 # The failure fixtures (make fixtures), for tests/test-exporter.sh and
 # tests/test-vermagic.sh.
-fixtures=$top/build/${KERNEL:-6.1}/fixtures
+fixtures=$KMODLAB_BUILD/fixtures
 [ ! -d "$fixtures" ] || scp -q -r "${opts[@]}" "$fixtures" "$BOARD:$BOARD_DIR/"
 # kmod_tools.sh: busybox's sh would run its own depmod and modinfo. A copy
 # of the same module elsewhere (make install's extra/<folder>/, DKMS's
@@ -148,4 +149,4 @@ mkdir -p "$(dirname "$LOG")"
 on_board "cd '$BOARD_DIR/tests' &&
 	  $as_root env KMODLAB_FIXTURES='$BOARD_DIR/fixtures' sh ./run.sh $TESTS" </dev/null |
 	tee "$LOG" || :
-awk -f "$top/qemu/verdict.awk" "$LOG"
+awk -f "$top/qemu/ktap.awk" "$LOG"

@@ -68,8 +68,8 @@ check() {
 	[ -r "$kdir/Makefile" ] || die "$kdir is not a kernel tree"
 	# The release the headers build for, as 'make' sees it (Debian's
 	# headers say 6.1.192 in kernel.release but build 6.1.0-NN-arm64).
-	first=$(cd "$top" && sed 's/\.o$/.ko/; s|^kernel/||; q' modules.order 2>/dev/null) ||
-		die "nothing built yet: run make"
+	first=$("$top/scripts/kos.sh" 2>/dev/null | head -n 1)
+	[ -n "$first" ] || die "nothing built yet: run make"
 	vermagic=$(modinfo -F vermagic "$top/${first#"$top"/}") ||
 		die "cannot read the vermagic of $first: run make"
 	release=${vermagic%% *}

@@ -53,7 +53,7 @@ command -v depmod >/dev/null || die "depmod not found (the Makefile adds /usr/sb
 # The release the modules are for, as the loader sees it: their vermagic.
 # (Debian's headers say 6.1.192 in include/config/kernel.release, but
 # build for 6.1.0-NN-arm64, which Kbuild's modules_install uses too.)
-first=$(cd "$top" && sed 's/\.o$/.ko/; s|^kernel/||; q' modules.order)
+first=$("$top/scripts/kos.sh" | head -n 1)
 vermagic=$(cd "$top" && modinfo -F vermagic "$first") ||
 	die "cannot read the vermagic of $first: run make"
 release=${vermagic%% *}
@@ -99,7 +99,7 @@ grep -q '^CONFIG_MODULE_SIG_FORCE=y' "$conf" && [ ${#sign[@]} -gt 0 ] &&
 
 moddir=$INSTALL_MOD_PATH/lib/modules/$release
 if [ -n "${SIGN_KEY-}" ]; then
-	mapfile -t kos < <(cd "$top" && sed 's/\.o$/.ko/; s|^kernel/||' modules.order |
+	mapfile -t kos < <(cd "$top" && scripts/kos.sh |
 		xargs realpath --relative-to="$top" | sed "s|^|$moddir/$INSTALL_MOD_DIR/|")
 	say "signing ${#kos[@]} modules with $SIGN_KEY${compress:+, then compressing them ($compress)}"
 	KDIR=$KDIR "$top/scripts/sign.sh" sign "$SIGN_KEY" "$SIGN_CERT" "${kos[@]}"

@@ -22,14 +22,11 @@
 # of them in $LINT_DIR/src: the tree's own .o and .ko files stay untouched.
 # Kernel headers are not ours: their warnings are left out.
 #
-# Variables a user may override (the Makefile passes the first four):
+# Variables a user may override (the Makefile's facts: scripts/lib/facts.sh):
 #   KDIR           the kernel tree to build against (KERNEL's cached headers)
-#   ARCH           arm64
-#   CROSS_COMPILE  aarch64-linux-gnu- (empty on an arm64 host)
+#   ARCH, CROSS_COMPILE, KERNEL
 #   KMODLAB_CACHE  where 'scripts/setup.sh --lint' put checkpatch.pl
-#   KERNEL         6.1
 #   LINT_SOURCE    the kernel source package checkpatch.pl came from
-#                  (linux-source-6.1)
 #   LINT_DIR       the copy and every tool's full log (build/$KERNEL/lint)
 #   LINT_KBUILD_ARGS  more arguments for the Kbuild builds, as words (e.g.
 #                  CC=aarch64-linux-gnu-gcc for a tree that names gcc-10)
@@ -44,19 +41,10 @@ TOOLS=(checkpatch w1 sparse analyzer cppcheck shellcheck)
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
-KERNEL=${KERNEL:-6.1}
-CACHE=${KMODLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab}
-KDIR=${KDIR:-$CACHE/kernels/$KERNEL/build}
-ARCH=${ARCH:-arm64}
-if [ -z "${CROSS_COMPILE+set}" ]; then
-	case $(uname -m) in
-	aarch64 | arm64) CROSS_COMPILE= ;;
-	*) CROSS_COMPILE=aarch64-linux-gnu- ;;
-	esac
-fi
-LINT_SOURCE=${LINT_SOURCE:-linux-source-6.1}
+# shellcheck source=scripts/lib/facts.sh
+. scripts/lib/facts.sh
 LINT_DIR=${LINT_DIR:-build/$KERNEL/lint}
-checkpatch=$CACHE/lint/$LINT_SOURCE/checkpatch.pl
+checkpatch=$KMODLAB_CACHE/lint/$LINT_SOURCE/checkpatch.pl
 
 usage() { sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 die() { printf 'lint: error: %s\n' "$*" >&2; exit 2; }

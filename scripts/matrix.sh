@@ -1,13 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Print one table of kernel x check from the KTAP logs that 'make test'
-# left in build/<kernel>/ (host.log, test.log, kernel-log.log) and from
-# build/<kernel>/make.log, the output of the whole run, where a compiler
-# or modpost warning fails the row "build: W=1, no warning".
-# A cell is ok, FAIL, skip, or "-" when that kernel did not report the
-# check; the warnings follow the table. Exits 1 when a cell is FAIL or a
-# kernel passed nothing (it did not run).
+# Print one table of kernel x check from what 'make test' left in
+# build/<kernel>/: its results, read by qemu/ktap.awk from the KTAP files
+# the run names in test.logs (scripts/guest.sh), and make.log, the output
+# of the whole run, where a compiler or modpost warning fails the row
+# "build: W=1, no warning". A cell is ok, FAIL, skip, or "-" when that
+# kernel did not report the check; the warnings follow the table. Exits 1
+# when a cell is FAIL or a kernel passed nothing (it did not run).
 #
 # Usage: scripts/matrix.sh KERNEL...   (run from the top of the tree)
 
@@ -15,89 +15,42 @@ set -uo pipefail
 
 [ $# -gt 0 ] || { sed -n 's/^# Usage: //p' "$0" >&2; exit 2; }
 
-args=()
-for k; do
-	args+=("k=$k")
-	for f in make host test kernel-log; do
-		[ -r "build/$k/$f.log" ] && args+=("build/$k/$f.log")
+# Every result, a line each: KERNEL, ok|FAIL|skip, check (qemu/ktap.awk).
+results() {
+	local k logs
+
+	for k; do
+		if [ -r "build/$k/make.log" ]; then
+			# The failure fixtures (tests/fixtures/) are built to
+			# be wrong: their modpost warnings are what they show.
+			if grep -E '(: warning: |^WARNING: modpost: )' "build/$k/make.log" |
+			   grep -v fixture_ | sed "s|^|# build/$k/make.log: |" >&2; then
+				printf '%s\tFAIL\tbuild: W=1, no warning\t\n' "$k"
+			else
+				printf '%s\tok\tbuild: W=1, no warning\t\n' "$k"
+			fi
+		fi
+		[ -r "build/$k/test.logs" ] || continue
+		mapfile -t logs <"build/$k/test.logs"
+		awk -f qemu/ktap.awk -v results=1 tag="$k" "${logs[@]}"
 	done
-done
-
-awk -v list="$*" '
-BEGIN { nk = split(list, kernels, " ") }
-
-# Each "k=KERNEL" argument starts the files of one kernel.
-FNR == 1 {
-	pending = 0
-	is_make = FILENAME ~ /\/make\.log$/
-	# Host-side test files are named apart from the guest ones.
-	prefix = FILENAME ~ /\/host\.log$/ ? "host/" : ""
-	if (is_make)
-		cell["build: W=1, no warning", k] = "ok"
-	add_row("build: W=1, no warning")
 }
 
-function add_row(r) {
+warnings=$(mktemp)
+trap 'rm -f "$warnings"' EXIT
+results "$@" 2>"$warnings" | awk -F '\t' -v list="$*" '
+BEGIN { nk = split(list, kernels, " ") }
+{
+	k = $1; r = $3
+	# the same name twice in one kernel: number the second
+	for (j = 2; (r, k) in cell; j++)
+		r = $3 " #" j
 	if (!(r in rowidx)) {
 		rowidx[r] = ++nr
 		rows[nr] = r
 	}
+	cell[r, k] = $2
 }
-
-{ sub(/\r$/, "") }
-
-is_make {
-	# The failure fixtures (tests/fixtures/) are built to be wrong: their
-	# modpost warnings are what they show; warnings of our modules count.
-	if ($0 ~ /(: warning: |^WARNING: modpost: )/ && $0 !~ /fixture_/) {
-		cell["build: W=1, no warning", k] = "FAIL"
-		warnings[++nw] = FILENAME ": " $0
-	}
-	next
-}
-
-# A check of a test file: kept until the line that names the file.
-/^  (not )?ok [0-9]+ / {
-	r = $0
-	sub(/^  (not )?ok [0-9]+ /, "", r)
-	res = $0 ~ /^  not ok/ ? "FAIL" : "ok"
-	if (r ~ / # SKIP/) {
-		res = "skip"
-		sub(/ # SKIP.*/, "", r)
-	}
-	pend_name[++pending] = r
-	pend_res[pending] = res
-	next
-}
-
-/^(not )?ok [0-9]+ / {
-	file = $0
-	sub(/^(not )?ok [0-9]+ /, "", file)
-	file = prefix file
-	res = $0 ~ /^not ok/ ? "FAIL" : "ok"
-	if (file ~ / # SKIP/) {
-		res = "skip"
-		sub(/ # SKIP.*/, "", file)
-	}
-	failed = 0
-	for (i = 1; i <= pending; i++) {
-		r = file ": " pend_name[i]
-		# the same name twice in one file: number the second
-		for (j = 2; (r, k) in cell; j++)
-			r = file ": " pend_name[i] " #" j
-		add_row(r)
-		cell[r, k] = pend_res[i]
-		failed += pend_res[i] == "FAIL"
-	}
-	# A file that failed, skipped or crashed outside its checks.
-	if (pending == 0 || (res == "FAIL" && !failed)) {
-		r = file ": (the file)"
-		add_row(r)
-		cell[r, k] = res
-	}
-	pending = 0
-}
-
 END {
 	w = 5
 	for (i = 1; i <= nr; i++)
@@ -127,7 +80,8 @@ END {
 			bad++
 	}
 	printf "\n"
-	for (i = 1; i <= nw; i++)
-		print "# " warnings[i]
 	exit bad > 0
-}' "${args[@]}"
+}'
+status=${PIPESTATUS[1]}
+cat "$warnings"
+exit "$status"

@@ -27,10 +27,10 @@
 # through sudo.
 #
 # Variables a user may override:
-#   KERNEL         a kernel of qemu/kernels/ (default: 6.1)
-#   KMODLAB_CACHE  the cache (default: ${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab)
+#   KERNEL         a kernel of qemu/kernels/
+#   KMODLAB_CACHE  the cache
 #   LINT_SOURCE    the kernel source package checkpatch.pl comes from
-#                  (default: linux-source-6.1)
+#                  (these three: the Makefile's, see scripts/lib/facts.sh)
 #   EDGE_VERSION   the linux-source-<version> the edge kernel is built from
 #                  (default: the one sid's linux-source names; once built,
 #                  the cached one is kept until another version is asked for)
@@ -45,19 +45,14 @@
 
 set -euo pipefail
 
-KERNEL=${KERNEL:-6.1}
-CACHE=${KMODLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab}
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 DEBIAN_SECURITY=${DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
 top=$(cd "$(dirname "$0")/.." && pwd)
-conf=$top/qemu/kernels/$KERNEL.conf
-kcache=$CACHE/kernels/$KERNEL
+# shellcheck source=scripts/lib/facts.sh
+. "$top/scripts/lib/facts.sh"
+# shellcheck disable=SC2153 # KCACHE: one of the facts
+CACHE=$KMODLAB_CACHE kcache=$KCACHE cross=$CROSS_COMPILE
 debs=$CACHE/debs
-if [ "$(uname -m)" = aarch64 ]; then
-	cross=${CROSS_COMPILE-}
-else
-	cross=${CROSS_COMPILE-aarch64-linux-gnu-}
-fi
 
 # The guest's user space, the same whatever the host runs: taken from one
 # named suite (Debian 13 renamed libssl3, for one). kmod's libraries are
@@ -72,7 +67,6 @@ BOARD_PKGS="dropbear-bin openssh-sftp-server libcrypt1 libtomcrypt1
 
 # What scripts/lint.sh runs besides the cross gcc and Kbuild.
 LINT_PKGS="sparse cppcheck shellcheck perl xz-utils"
-LINT_SOURCE=${LINT_SOURCE:-linux-source-6.1}
 LINT_SUITE=bookworm
 # checkpatch.pl reads these two from its own folder.
 LINT_FILES="checkpatch.pl spelling.txt const_structs.checkpatch"
@@ -392,23 +386,10 @@ for arg; do
 	esac
 done
 
-if [ ! -r "$conf" ]; then
-	known=$(cd "$top/qemu/kernels" && printf '%s ' *.conf)
-	die "no kernel '$KERNEL' (qemu/kernels/ has: ${known//.conf/})"
-fi
-# The .conf is read by make too: name=value lines, values unquoted.
-kernel_suite='' kernel_pockets='' image='' source=''
-while IFS='=' read -r name value; do
-	case $name in
-	suite) kernel_suite=$value ;;
-	pockets) kernel_pockets=$value ;;
-	image|source) printf -v "$name" '%s' "$value" ;;
-	make_flags|kmemleak|'#'*|'') ;;
-	*) die "$conf: unknown setting '$name'" ;;
-	esac
-done < "$conf"
-: "${kernel_suite:?$conf names no suite}"
-[ -n "$image$source" ] || die "$conf names neither an image nor a source"
+kernel_suite=$(kernel_conf suite) kernel_pockets=$(kernel_conf pockets)
+image=$(kernel_conf image) source=$(kernel_conf source)
+: "${kernel_suite:?qemu/kernels/$KERNEL.conf names no suite}"
+[ -n "$image$source" ] || die "qemu/kernels/$KERNEL.conf names neither an image nor a source"
 # shellcheck source=/dev/null
 host_suite=$(. /etc/os-release && echo "${VERSION_CODENAME-}")
 

@@ -8,21 +8,22 @@
 # checks (make test-loader: koinfo's predictions for the modules and the
 # failure fixtures, the trace, compressed modules), the build variants,
 # DKMS and the signed boot (make test-sig); the labs on
-# the default kernel and the edge one; then on the default kernel the QEMU
+# the default kernel ($KERNEL) and the edge one; then on the default one the QEMU
 # board, make install and the stress run; last, the README's two commands
 # on clean Debian roots (make test-fresh). A failing step does not stop the
 # others; the last line counts every check of every step ("N passed, N
 # failed").
 #
 # Usage: scripts/test-all.sh     (from the Makefile: 'make test-all')
-# Variables: MATRIX (default: 5.10 6.1 6.12 edge), MAKE
+# Variables: MAKE; the facts (scripts/lib/facts.sh): MATRIX, KERNEL
 
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
+# shellcheck source=scripts/lib/facts.sh
+. scripts/lib/facts.sh
 make=("${MAKE:-make}" --no-print-directory)
-MATRIX=${MATRIX:-5.10 6.1 6.12 edge}
 out=build/all
 rm -rf "$out" && mkdir -p "$out"
 logs=()
@@ -30,32 +31,47 @@ logs=()
 # step NAME COMMAND...: run it, and count its exit status as one check:
 # a guest that panicked after its tests passed still fails the run.
 step() {
-	local name=$1
+	local name=$1 result=ok
 
 	shift
 	logs+=("$out/$name.ktap")
 	printf '\n==== %s: %s\n' "$name" "$*"
 	SECONDS=0
-	if "$@"; then
-		printf 'KTAP version 1\n1..1\n  KTAP version 1\n  1..1\n  ok 1 %s\nok 1 %s\n' \
-			"$name" "$name" >"$out/$name.ktap"
-	else
-		printf 'KTAP version 1\n1..1\n  KTAP version 1\n  1..1\n  not ok 1 %s\nnot ok 1 %s\n' \
-			"$name" "$name" >"$out/$name.ktap"
-	fi
+	"$@" || result='not ok'
+	printf 'KTAP version 1\n1..1\n  KTAP version 1\n  1..1\n  %s 1 %s\n%s 1 %s\n' \
+		"$result" "$name" "$result" "$name" >"$out/$name.ktap"
 	printf '==== %s: %d s\n' "$name" "$SECONDS"
 }
 
-# ktap STEP FILE...: count the checks in the KTAP logs the step left.
+# ktap STEP FILE...: count the checks in the KTAP files the step left; a
+# FILE.logs (scripts/guest.sh) names a guest run's files.
 ktap() {
-	local name=$1 f
+	local name=$1 f more
 
 	shift
 	for f; do
+		case $f in
+		*.logs) [ -r "$f" ] || continue
+			mapfile -t more <"$f"
+			ktap "$name" "${more[@]}"
+			continue ;;
+		*=*) continue ;;	# a label of qemu/ktap.awk's
+		esac
 		[ -s "$f" ] || continue
 		cp "$f" "$out/$name.${f##*/}"
 		logs+=("$out/$name.${f##*/}")
 	done
+}
+
+# target STEP KERNEL TARGET [KTAP_FILE]: make TARGET for KERNEL (KDIR: the
+# Makefile's, for each), and count its checks: those its guest run named
+# (build/KERNEL/TARGET.logs), or KTAP_FILE's.
+target() {
+	local name=$1 k=$2 target=$3 files=${4:-build/$2/$3.logs}
+
+	rm -f "$files"
+	step "$name" "${make[@]}" KERNEL="$k" "$target"
+	ktap "$name" "$files"
 }
 
 step lint "${make[@]}" lint
@@ -63,59 +79,40 @@ rm -f build/setup.log
 step test-setup "${make[@]}" test-setup
 ktap test-setup build/setup.log
 
+for k in $MATRIX; do rm -f "build/$k/test.logs"; done
 step test-matrix "${make[@]}" test-matrix MATRIX="$MATRIX"
 for k in $MATRIX; do
-	ktap "test-$k" "build/$k/host.log" "build/$k/test.log" \
-		"build/$k/kernel-log.log"
+	ktap "test-$k" "build/$k/test.logs"
 done
 
-rm -f build/*/builds.log build/labs.log build/6.1/board.log \
-	build/6.1/install-host.log build/6.1/test-install.log
 # The modules are rebuilt for each kernel in turn: begin with the one
-# test-matrix built last, end with the default one (6.1), which the steps
-# after the loop use. KDIR is the Makefile's, for each: not passed on.
+# test-matrix built last, end with the default one, which the steps
+# after the loop use.
 loader=
 for k in $MATRIX; do
 	case $k in
-	6.1) ;;
+	"$KERNEL") ;;
 	"${MATRIX##* }") loader="$k $loader" ;;
 	*) loader="$loader $k" ;;
 	esac
 done
-case " $MATRIX " in *" 6.1 "*) loader="$loader 6.1" ;; esac
+case " $MATRIX " in *" $KERNEL "*) loader="$loader $KERNEL" ;; esac
 for k in $loader; do
-	rm -f "build/$k/test-loader.log" "build/$k/kernel-loader-log.log"
-	step "test-loader-$k" env -u KDIR "${make[@]}" KERNEL="$k" test-loader
-	ktap "test-loader-$k" "build/$k/test-loader.log" "build/$k/kernel-loader-log.log"
-	step "test-builds-$k" env -u KDIR "${make[@]}" KERNEL="$k" test-builds
-	ktap "test-builds-$k" "build/$k/builds.log"
-	step "dkms-check-$k" env -u KDIR "${make[@]}" KERNEL="$k" dkms-check
-	rm -f "build/$k/test-sig.log"
-	step "test-sig-$k" env -u KDIR "${make[@]}" KERNEL="$k" test-sig
-	ktap "test-sig-$k" "build/$k/test-sig.log"
-	if [ "$k" = edge ]; then
-		rm -f build/labs.log
-		step test-labs-edge env -u KDIR "${make[@]}" KERNEL=edge test-labs
-		ktap test-labs-edge build/labs.log
-	fi
+	target "test-loader-$k" "$k" test-loader
+	target "test-builds-$k" "$k" test-builds "build/$k/builds.log"
+	step "dkms-check-$k" "${make[@]}" KERNEL="$k" dkms-check
+	target "test-sig-$k" "$k" test-sig
+	[ "$k" != edge ] || target test-labs-edge edge test-labs build/labs.log
 done
-rm -f build/labs.log
-step test-labs "${make[@]}" test-labs
-ktap test-labs build/labs.log
-step test-board-qemu "${make[@]}" test-board-qemu
-ktap test-board-qemu build/6.1/board.log
-step test-install "${make[@]}" test-install
-ktap test-install build/6.1/install-host.log build/6.1/test-install.log
-rm -f build/6.1/stress.log
-step stress "${make[@]}" stress
-ktap stress build/6.1/stress.log
+target test-labs "$KERNEL" test-labs build/labs.log
+target test-board-qemu "$KERNEL" test-board-qemu "build/$KERNEL/board.log"
+target test-install "$KERNEL" test-install
+target stress "$KERNEL" stress
 # Last: the README's promise on clean machines, from the committed HEAD.
-rm -f build/fresh.log
-step test-fresh "${make[@]}" test-fresh
-ktap test-fresh build/fresh.log
+target test-fresh "$KERNEL" test-fresh build/fresh.log
 
 printf '\n==== all steps\n'
 for f in "$out"/*.ktap; do
 	! grep -q '^not ok' "$f" || echo "FAILED: $(basename "$f" .ktap)"
 done
-awk -f qemu/verdict.awk "${logs[@]}"
+awk -f qemu/ktap.awk "${logs[@]}"

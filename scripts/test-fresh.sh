@@ -37,7 +37,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${KMODLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab}
+# shellcheck source=scripts/lib/facts.sh
+. "$top/scripts/lib/facts.sh"
+CACHE=$KMODLAB_CACHE
 FRESH=${FRESH:-bookworm trixie}
 FRESH_TIMEOUT=${FRESH_TIMEOUT:-2400}
 FRESH_DIR=${FRESH_DIR:-$top/build/fresh}

@@ -12,9 +12,9 @@ TESTS_DIR=${TESTS_DIR:-${0%/*}/../../tests}
 # shellcheck source=tests/kmodlab.sh
 . "$TESTS_DIR/kmodlab.sh"
 
-top=$(cd "${0%/*}/../.." && pwd)
-TRACE=${TRACE:-$top/build/${KERNEL:-6.1}/trace.txt}
-TRACE_FAIL=${TRACE_FAIL:-$top/build/${KERNEL:-6.1}/trace-fixture_init_fail.txt}
+# KMODLAB_BUILD: the Makefile's facts (scripts/lib/facts.sh), from make lab.
+TRACE=${TRACE:-${KMODLAB_BUILD:?run it through make, which exports it}/trace.txt}
+TRACE_FAIL=${TRACE_FAIL:-$KMODLAB_BUILD/trace-fixture_init_fail.txt}
 
 ktap_print_header
 grep -q '\[helloworld\]' "$TRACE" 2>/dev/null || {

@@ -14,10 +14,10 @@ TESTS_DIR=${TESTS_DIR:-${0%/*}/../../tests}
 . "$TESTS_DIR/kmodlab.sh"
 
 top=$(cd "${0%/*}/../.." && pwd)
-KDIR=${KDIR:-${KMODLAB_CACHE:-$HOME/.cache/kmodlab}/kernels/${KERNEL:-6.1}/build}
-KEY=${KMODLAB_CACHE:-$HOME/.cache/kmodlab}/keys/kmodlab.pem
+# The Makefile's facts (scripts/lib/facts.sh), from make lab.
+KDIR=${KDIR:?run it through make, which exports it} KOINFO=${KOINFO:?run it through make, which exports it}
+KEY=${KMODLAB_CACHE:?run it through make, which exports it}/keys/kmodlab.pem
 CERT=${KEY%.pem}.x509
-KOINFO=$top/tools/koinfo/koinfo
 ko=$top/helloworld/helloworld.ko
 tmp=$(mktemp -d)
 # shellcheck disable=SC2317 # called by kmodlab.sh at exit

@@ -24,8 +24,7 @@ ktap_print_header
 if [ -z "$root" ] || [ ! -d "$root" ]; then
 	ktap_skip_all "INSTALL_ROOT names no folder: 'make test-install' runs this"
 fi
-# Kbuild's list of what it built: .o names since 6.2, .ko before.
-kos=$(cd "$top" && sed 's/\.o$/.ko/; s|^kernel/||' modules.order |
+kos=$(cd "$top" && scripts/kos.sh |
       xargs realpath --relative-to="$top")
 first=$(echo "$kos" | head -n 1)
 vermagic=$(modinfo -F vermagic "$top/$first")

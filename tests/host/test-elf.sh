@@ -11,9 +11,7 @@ TESTS_DIR=${0%/*}/..
 . "$TESTS_DIR/kmodlab.sh"
 
 top=$(cd "${0%/*}/../.." && pwd)
-# Kbuild's list of what it built: .o names since 6.2, .ko before.
-kos=$(cd "$top" && sed 's/\.o$/.ko/; s|^kernel/||' modules.order |
-      xargs realpath)
+kos=$(cd "$top" && scripts/kos.sh | xargs realpath)
 
 ktap_print_header
 ktap_set_plan "$(($(echo "$kos" | wc -l) * 2))"

@@ -21,10 +21,11 @@ TESTS_DIR=${0%/*}/..
 . "$TESTS_DIR/kmodlab.sh"
 
 top=$(cd "${0%/*}/../.." && pwd)
-KOINFO=${KOINFO:-$top/tools/koinfo/koinfo}
+# The Makefile's facts (scripts/lib/facts.sh); KOINFO may be relative.
+KOINFO=${KOINFO:?run it through make, which exports it}
 case $KOINFO in /*) ;; *) KOINFO=$top/$KOINFO ;; esac
-KDIR=${KDIR:-${KMODLAB_CACHE:-$HOME/.cache/kmodlab}/kernels/${KERNEL:-6.1}/build}
-key=${KMODLAB_CACHE:-$HOME/.cache/kmodlab}/keys/kmodlab.pem
+KDIR=${KDIR:?run it through make, which exports it}
+key=$KMODLAB_CACHE/keys/kmodlab.pem
 ko=$top/helloworld/helloworld.ko
 tmp=$(mktemp -d)
 # shellcheck disable=SC2317 # called by kmodlab.sh at exit

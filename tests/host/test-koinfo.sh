@@ -34,10 +34,11 @@ TESTS_DIR=${0%/*}/..
 . "$TESTS_DIR/kmodlab.sh"
 
 top=$(cd "${0%/*}/../.." && pwd)
-KOINFO=${KOINFO:-$top/tools/koinfo/koinfo}
+# The Makefile's facts (scripts/lib/facts.sh); KOINFO may be relative.
+KOINFO=${KOINFO:?run it through make, which exports it}
 case $KOINFO in /*) ;; *) KOINFO=$top/$KOINFO ;; esac
-KDIR=${KDIR:-${KMODLAB_CACHE:-$HOME/.cache/kmodlab}/kernels/${KERNEL:-6.1}/build}
-kos=$(cd "$top" && sed 's/\.o$/.ko/; s|^kernel/||' modules.order | xargs realpath)
+KDIR=${KDIR:?run it through make, which exports it}
+kos=$(cd "$top" && scripts/kos.sh | xargs realpath)
 tmp=$(mktemp -d)
 # shellcheck disable=SC2317 # called by kmodlab.sh at exit
 test_cleanup() { rm -rf "$tmp"; }

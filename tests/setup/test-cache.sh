@@ -9,7 +9,7 @@
 #     root: found by the sizes recorded when it was unpacked (one stat);
 #   - a .deb cut short, or one whose files differ from its md5sums: found
 #     when it is unpacked, fetched again from the mirror.
-# Runs setup.sh for KERNEL (6.1) on a scratch cache made of hard links to
+# Runs setup.sh for KERNEL on a scratch cache made of hard links to
 # the real cache's files (setup.sh and these checks replace files, never
 # write into them), so nothing is downloaded but what a check asks for.
 
@@ -17,8 +17,8 @@ TESTS_DIR=${0%/*}/..
 # shellcheck source=tests/kmodlab.sh
 . "$TESTS_DIR/kmodlab.sh"
 top=$(cd "${0%/*}/../.." && pwd)
-real=${KMODLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmodlab}
-kernel=${KERNEL:-6.1}
+# The Makefile's facts (scripts/lib/facts.sh), exported by 'make test-setup'.
+real=${KMODLAB_CACHE:?run by make test-setup} kernel=${KERNEL:?run by make test-setup}
 scratch=$top/build/test-setup/cache
 rm -rf "$scratch" && mkdir -p "$scratch/kernels"
 "$top/scripts/setup.sh" >/dev/null 2>&1 || {

@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The one way kmodlab runs a guest: assemble its image from the parts
+# make prepared (qemu/mkinitramfs.sh), boot it (qemu/boot.sh) with the
+# host's checks beside it, name every log, and give one verdict of all
+# their KTAP (qemu/ktap.awk) and of the guest kernel's own reports
+# (qemu/kernel-log.awk). Every make target that boots calls this.
+#
+# Usage: scripts/guest.sh [-q] [-t SECONDS] [-n NAME] [-o ORDER]
+#                         [-f FILE:PATH]... [-H FILE]... RUN [ARG]...
+#   RUN   what the guest's /init does (qemu/init's kmodlab_run): tests,
+#         loader, sig, stress, installed, lab, own (KTAP, with a verdict),
+#         demo, trace, shell (interactive), board (the QEMU board's image;
+#         scripts/board-qemu.sh), none (a bare boot: make bench's floor)
+#   ARG   added to the kernel command line
+#   -n NAME       names the run (default: RUN), in $KMODLAB_BUILD: the
+#                 image NAME.cpio, the console log NAME.log, the host's
+#                 checks NAME-host.log, the kernel's reports NAME-kernel.log,
+#                 and NAME.logs: the KTAP files of the verdict, as
+#                 qemu/ktap.awk's arguments (a line each)
+#   -o ORDER      the modules to install: a modules.order (default: the
+#                 tree's); their folder is what the paths are relative to
+#   -f FILE:PATH  a file or folder to place in the guest at PATH
+#   -H FILE       a host check (tests/run.sh FILE), run beside the guest
+#   -t SECONDS    the guest's time limit (qemu/boot.sh's -t)
+#   -q            keep the console in its log only
+# The facts (KERNEL, KCACHE, KMODLAB_BUILD...): scripts/lib/facts.sh.
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+# shellcheck source=scripts/lib/facts.sh
+. scripts/lib/facts.sh
+
+die() { printf 'guest: error: %s\n' "$*" >&2; exit 2; }
+usage() { sed -n '/^# Usage:/,/^# The facts/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+
+name='' order='' boot_opts=() files=() host=()
+while getopts qt:n:o:f:H: opt; do
+	case $opt in
+	q) boot_opts+=(-q) ;;
+	t) boot_opts+=(-t "$OPTARG") ;;
+	n) name=$OPTARG ;;
+	o) order=$OPTARG ;;
+	f) files+=("$OPTARG") ;;
+	H) host+=("$OPTARG") ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || usage
+run=$1
+shift
+name=${name:-$run}
+
+# What each run is: does it print KTAP, and its kernel log (qemu/init's
+# kernel_log)?
+case $run in
+tests | loader | sig | own) ktap=1 kernel_log=1 ;;
+stress | installed | lab) ktap=1 kernel_log= ;;
+demo | trace | none | board) ktap='' kernel_log='' ;;
+shell) ktap='' kernel_log='' boot_opts+=(-i) ;;
+*) die "no run '$run' (see the usage: scripts/guest.sh)" ;;
+esac
+
+out=$KMODLAB_BUILD/$name
+mkdir -p "$(dirname "$out")"
+rm -f "$out.log" "$out-host.log" "$out-kernel.log" "$out.logs"
+base=$top/build/guest-base.cpio
+[ -r "$base" ] || die "no $base: run it through make (make $run)"
+
+# The image: the base, then the board's layer or an overlay of this run.
+if [ "$run" = board ]; then
+	layer=$KMODLAB_BUILD/board-layer.cpio
+	[ -r "$layer" ] || die "no $layer: make board-image makes it"
+else
+	layer=$out-overlay.cpio
+	MODULES_ORDER=${order:-modules.order} qemu/mkinitramfs.sh overlay \
+		"$KCACHE" "$layer" "${files[@]}" || die "the image of $name could not be made"
+fi
+cat "$base" "$layer" >"$out.cpio"
+
+# The host's checks take only the CPU time the guest's vCPU threads leave
+# (chrt --idle), and are still done long before them.
+[ ${#host[@]} -eq 0 ] ||
+	chrt --idle 0 tests/run.sh "${host[@]}" >"$out-host.log" 2>&1 &
+qemu/boot.sh "${boot_opts[@]}" -l "$out.log" "$KCACHE/vmlinuz" "$out.cpio" \
+	kmodlab_run="$run" "$@"
+booted=$?
+wait
+[ -n "$ktap" ] || exit $booted
+
+logs=()
+if [ ${#host[@]} -gt 0 ]; then
+	cat "$out-host.log"
+	logs+=(label=host/ "$out-host.log" label=)
+fi
+logs+=("$out.log")
+if [ -n "$kernel_log" ]; then
+	awk -v kmemleak="$(kernel_conf kmemleak)" -f qemu/kernel-log.awk "$out.log" |
+		tee "$out-kernel.log"
+	logs+=("$out-kernel.log")
+fi
+printf '%s\n' "${logs[@]}" >"$out.logs"
+awk -f qemu/ktap.awk "${logs[@]}" && exit $booted
