@@ -15,11 +15,11 @@
 #                   roots, as root and as a user with sudo (needs root)
 #   make demo       boot and walk through the tutorial's commands
 #   make shell      boot and get a shell in the guest
-#   make trace M=helloworld [UNLOAD=1]
+#   make trace MODULE=helloworld [UNLOAD=1]
 #                   boot, load module M with the kernel's function-graph
 #                   tracer on, print the loader's call graph by stage
-#                   (M may be a fixture: M=fixture_init_fail shows a
-#                   failing init); UNLOAD=1: load M, trace its rmmod
+#                   (MODULE may be a fixture: fixture_init_fail shows a
+#                   failing init); UNLOAD=1: load it, trace its rmmod
 #   make bench      time 'make test' against a bare boot of the same image
 #   make lint       checkpatch, sparse, W=1, cppcheck, -fanalyzer, shellcheck
 #   make sign       sign the built modules with the kernel's sign-file
@@ -28,6 +28,7 @@
 #                   tampered and signed modules (tests/sig/)
 #   make stress     boot and load/unload every module hundreds of times
 #   make setup      install the host packages, fetch the kernel and guest
+#   make facts      the values the scripts read (scripts/lib/facts.sh)
 #   make clean      leave the tree as cloned
 #
 # On a board (scripts/board.sh, scripts/board-qemu.sh, scripts/install.sh):
@@ -63,7 +64,7 @@
 #   INSTALL_MOD_PATH, INSTALL_MOD_DIR  where 'make install' puts the modules:
 #                  $(INSTALL_MOD_PATH)/lib/modules/<release>/$(INSTALL_MOD_DIR)
 #                  (default: /lib/modules/<release>/extra)
-#   M              the module 'make trace' loads (helloworld); UNLOAD=1
+#   MODULE         the module 'make trace' loads (helloworld); UNLOAD=1
 #                  traces its removal instead
 #   MODULE_SIG_KEY, MODULE_SIG_CERT  the key 'make sign' signs with and its
 #                  certificate: default, the key KDIR's kernel was built to
@@ -87,7 +88,7 @@ export PATH := $(PATH):/usr/sbin:/sbin
 
 # The facts every script reads (scripts/lib/facts.sh), defined here only.
 KERNEL ?= 6.1
-M ?= helloworld
+MODULE ?= helloworld
 MATRIX ?= 5.10 6.1 6.12 edge
 KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
 KCACHE := $(KMODLAB_CACHE)/kernels/$(KERNEL)
@@ -111,7 +112,8 @@ CROSS_COMPILE ?= $(if $(filter aarch64 arm64,$(shell uname -m)),,aarch64-linux-g
 # checkpatch.pl's kernel source package (scripts/setup.sh --lint, lint.sh).
 LINT_SOURCE ?= linux-source-6.1
 KOINFO := $(CURDIR)/tools/koinfo/koinfo
-KMODLAB_BUILD := $(CURDIR)/build/$(KERNEL)
+BUILD := build/$(KERNEL)
+KMODLAB_BUILD := $(CURDIR)/$(BUILD)
 KMODLAB_OWN_KDIR := $(OWN_KDIR)
 FACTS := KERNEL MATRIX KMODLAB_CACHE KCACHE KDIR KMODLAB_OWN_KDIR ARCH \
 	CROSS_COMPILE LINT_SOURCE KOINFO KMODLAB_BUILD KMODLAB_FACTS
@@ -126,7 +128,6 @@ export $(FACTS)
 # this as KMODLAB_MAKE_FLAGS.
 export KMODLAB_MAKE_FLAGS := $(if $(OWN_KDIR),CC=$(CROSS_COMPILE)gcc)
 
-BUILD := build/$(KERNEL)
 BASE := build/guest-base.cpio
 KBUILD_ARGS = ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KMODLAB_MAKE_FLAGS)
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS)
@@ -164,7 +165,7 @@ all: modules koinfo
 .DELETE_ON_ERROR:
 
 # The cached headers are fetched the first time they are needed.
-ifeq ($(origin KDIR),file)
+ifneq ($(OWN_KDIR),)
 modules: setup
 $(STAMP): | setup
 endif
@@ -367,23 +368,23 @@ test-loader: compressed $(FINIT) image
 # line says the trace is whole; a module of the suite must also have
 # loaded (with UNLOAD=1: been removed) with exit 0, else it fails with
 # kmod's words (trace-load's "exit" line). A fixture is built to be
-# refused: its exit status is what the trace shows (M=fixture_init_fail).
+# refused: its exit status is what the trace shows (MODULE=fixture_init_fail).
 # helloworld's load goes to trace.txt (lab 6 reads it), any other to
-# trace-M.txt (trace-M-unload.txt for UNLOAD=1).
+# trace-MODULE.txt (trace-MODULE-unload.txt for UNLOAD=1).
 TRACE_FIXTURES := $(notdir $(basename $(FIXTURE_KOS) $(LOADER_FIXTURE_KOS)))
-TRACE_TXT = $(BUILD)/$(if $(and $(filter helloworld,$(M)),$(if $(UNLOAD),,1)),trace.txt,trace-$(M)$(if $(UNLOAD),-unload).txt)
+TRACE_TXT = $(BUILD)/$(if $(and $(filter helloworld,$(MODULE)),$(if $(UNLOAD),,1)),trace.txt,trace-$(MODULE)$(if $(UNLOAD),-unload).txt)
 trace: image
-	@grep -Eq '(^|/)$(M)\.k?o$$' modules.order || $(if $(filter $(M),$(TRACE_FIXTURES)),true,false) || \
-		{ echo "make trace: M=$(M) is not a module of this suite (modules.order) nor a failure fixture ($(TRACE_FIXTURES))" >&2; exit 2; }
-	@$(GUEST) $(SUITE_FILES) -q trace kmodlab_trace=$(M) \
+	@grep -Eq '(^|/)$(MODULE)\.k?o$$' modules.order || $(if $(filter $(MODULE),$(TRACE_FIXTURES)),true,false) || \
+		{ echo "make trace: MODULE=$(MODULE) is not a module of this suite (modules.order) nor a failure fixture ($(TRACE_FIXTURES))" >&2; exit 2; }
+	@$(GUEST) $(SUITE_FILES) -q trace kmodlab_trace=$(MODULE) \
 		$(if $(UNLOAD),kmodlab_trace_unload=1)
 	@sed -n '/^trace-load: begin/,/^trace-load: end/p' $(BUILD)/$@.log | tee $(TRACE_TXT)
-	@grep -q '^trace-load: end $(M)$$' $(BUILD)/$@.log || \
+	@grep -q '^trace-load: end $(MODULE)$$' $(BUILD)/$@.log || \
 		{ grep '^trace-load: ' $(BUILD)/$@.log >&2; \
-		  echo "make trace: no whole trace of $(M)" >&2; exit 1; }
-	@$(if $(filter $(M),$(TRACE_FIXTURES)),true,grep -Eq '^trace-load: [a-z]+ $(M): exit 0(:|$$)' $(BUILD)/$@.log) || \
+		  echo "make trace: no whole trace of $(MODULE)" >&2; exit 1; }
+	@$(if $(filter $(MODULE),$(TRACE_FIXTURES)),true,grep -Eq '^trace-load: [a-z]+ $(MODULE): exit 0(:|$$)' $(BUILD)/$@.log) || \
 		{ grep '^trace-load: [a-z]* .*: exit ' $(BUILD)/$@.log >&2; \
-		  echo "make trace: $(M) did not $(if $(UNLOAD),unload,load)" >&2; exit 1; }
+		  echo "make trace: $(MODULE) did not $(if $(UNLOAD),unload,load)" >&2; exit 1; }
 
 shell: image
 	@$(GUEST) $(SUITE_FILES) shell
@@ -400,7 +401,7 @@ skels:
 LAB_TRACES := $(BUILD)/trace.txt $(BUILD)/trace-fixture_init_fail.txt
 $(LAB_TRACES):
 	$(MAKE) --no-print-directory trace \
-		M=$(if $(findstring fixture_init_fail,$@),fixture_init_fail,helloworld) || \
+		MODULE=$(if $(findstring fixture_init_fail,$@),fixture_init_fail,helloworld) || \
 		grep -E '^trace-load: no (function_graph tracer|kprobe events)' \
 			$(BUILD)/trace.log >$@
 

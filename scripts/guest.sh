@@ -8,7 +8,7 @@
 # (qemu/kernel-log.awk). Every make target that boots calls this.
 #
 # Usage: scripts/guest.sh [-q] [-t SECONDS] [-n NAME] [-o ORDER]
-#                         [-f FILE:PATH]... [-H FILE]... RUN [ARG]...
+#                         [-f FILE:PATH]... [-H FILE]... [-k KTAP]... RUN [ARG]...
 #   RUN   what the guest's /init does (qemu/init's kmodlab_run): tests,
 #         loader, sig, stress, installed, lab, own (KTAP, with a verdict),
 #         demo, trace, shell (interactive), board (the QEMU board's image;
@@ -23,6 +23,7 @@
 #                 tree's); their folder is what the paths are relative to
 #   -f FILE:PATH  a file or folder to place in the guest at PATH
 #   -H FILE       a host check (tests/run.sh FILE), run beside the guest
+#   -k KTAP       a host check's KTAP, made before: counted in the verdict
 #   -t SECONDS    the guest's time limit (qemu/boot.sh's -t)
 #   -q            keep the console in its log only
 # The facts (KERNEL, KCACHE, KMODLAB_BUILD...): scripts/lib/facts.sh.
@@ -37,8 +38,8 @@ cd "$top" || exit 2
 die() { printf 'guest: error: %s\n' "$*" >&2; exit 2; }
 usage() { sed -n '/^# Usage:/,/^# The facts/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
-name='' order='' boot_opts=() files=() host=()
-while getopts qt:n:o:f:H: opt; do
+name='' order='' boot_opts=() files=() host=() done_ktap=()
+while getopts qt:n:o:f:H:k: opt; do
 	case $opt in
 	q) boot_opts+=(-q) ;;
 	t) boot_opts+=(-t "$OPTARG") ;;
@@ -46,6 +47,7 @@ while getopts qt:n:o:f:H: opt; do
 	o) order=$OPTARG ;;
 	f) files+=("$OPTARG") ;;
 	H) host+=("$OPTARG") ;;
+	k) done_ktap+=("$OPTARG") ;;
 	*) usage ;;
 	esac
 done
@@ -97,6 +99,7 @@ if [ ${#host[@]} -gt 0 ]; then
 	cat "$out-host.log"
 	logs+=(label=host/ "$out-host.log" label=)
 fi
+[ ${#done_ktap[@]} -eq 0 ] || logs+=(label=host/ "${done_ktap[@]}" label=)
 logs+=("$out.log")
 if [ -n "$kernel_log" ]; then
 	awk -v kmemleak="$(kernel_conf kmemleak)" -f qemu/kernel-log.awk "$out.log" |

@@ -198,53 +198,44 @@ build_failed() {	# NAME LOG
 	printf '%s: the build failed:\n%s\n' "$1" "$(tail -n 15 "$LINT_DIR/$2")"
 }
 
-lint_w1() {
-	local out n
+# kbuild_lint TITLE LOG COUNT KEEP DROP [ARG...]: build the copy with ARGs,
+# all output in LOG; our files' lines that match KEEP and not DROP (grep
+# -E) are the report, those matching COUNT its findings. A build that
+# failed without a finding is a finding itself.
+kbuild_lint() {
+	local title=$1 log=$2 pattern=$3 keep=$4 drop=$5 out n rc
 
+	shift 5
 	copy_tree
-	kbuild w1.log W=1
-	local rc=$?
-	out=$(ours <"$LINT_DIR/w1.log")
-	n=$(count ': (warning|error)[: ]|^(WARNING|ERROR): modpost: ' "$out")
+	kbuild "$log" "$@"
+	rc=$?
+	out=$(ours <"$LINT_DIR/$log" | grep -E -- "$keep" | grep -vE -- "$drop")
+	n=$(count "$pattern" "$out")
 	if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then
-		out=$(build_failed "W=1" w1.log) n=1
+		out=$(build_failed "$title" "$log") n=1
 	fi
-	report "W=1 build" "$n" "$out"
+	report "$title" "$n" "$out"
+}
+
+lint_w1() {
+	kbuild_lint "W=1 build" w1.log ': (warning|error)[: ]|^(WARNING|ERROR): modpost: ' \
+		. '^$' W=1
 }
 
 # sparse comes after the W=1 build, with the same flags: nothing is
 # recompiled and C=2 runs sparse alone on every source. (Run alone, it
 # compiles too: the compiler's own warnings, tagged [-W...], are W=1's.)
 lint_sparse() {
-	local out n
-
 	need sparse
-	copy_tree
-	kbuild sparse.log W=1 C=2
-	local rc=$?
-	out=$(ours <"$LINT_DIR/sparse.log" | grep -vE -- '\[-W[^]]*\]$|: note: ')
-	n=$(count ': (warning|error):' "$out")
-	if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then
-		out=$(build_failed "C=2" sparse.log) n=1
-	fi
-	report "sparse (C=2)" "$n" "$out"
+	kbuild_lint "sparse (C=2)" sparse.log ': (warning|error):' \
+		. '\[-W[^]]*\]$|: note: ' W=1 C=2
 }
 
 # The analyzer's own warnings only (the compiler's were W=1's); each is
 # followed by its path, one note per event.
 lint_analyzer() {
-	local out n
-
-	copy_tree
-	kbuild analyzer.log KCFLAGS="-fanalyzer -fdiagnostics-path-format=separate-events -include $top/scripts/lint-analyzer.h"
-	local rc=$?
-	out=$(ours <"$LINT_DIR/analyzer.log" | grep -E -- '-Wanalyzer-|: note: ')
-	n=$(count '\[-Wanalyzer-' "$out")
-	[ "$n" -gt 0 ] || out=''
-	if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then
-		out=$(build_failed "-fanalyzer" analyzer.log) n=1
-	fi
-	report "gcc -fanalyzer" "$n" "$out"
+	kbuild_lint "gcc -fanalyzer" analyzer.log '\[-Wanalyzer-' '-Wanalyzer-|: note: ' '^$' \
+		KCFLAGS="-fanalyzer -fdiagnostics-path-format=separate-events -include $top/scripts/lint-analyzer.h"
 }
 
 # cppcheck sees neither the kernel headers nor Kbuild's flags, so:

@@ -1,18 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Print one table of kernel x check from what 'make test' left in
+# Print one table of kernel x check from what a guest run left in
 # build/<kernel>/: its results, read by qemu/ktap.awk from the KTAP files
-# the run names in test.logs (scripts/guest.sh), and make.log, the output
-# of the whole run, where a compiler or modpost warning fails the row
-# "build: W=1, no warning". A cell is ok, FAIL, skip, or "-" when that
+# the run names in NAME.logs (scripts/guest.sh), and for the suite's own
+# run (make test-matrix: NAME test) make.log, the output of the whole run,
+# where a compiler or modpost warning fails the row "build: W=1, no
+# warning". A cell is ok, FAIL, skip, or "-" when that
 # kernel did not report the check; the warnings follow the table. Exits 1
 # when a cell is FAIL or a kernel passed nothing (it did not run).
 #
-# Usage: scripts/matrix.sh KERNEL...   (run from the top of the tree)
+# Usage: scripts/matrix.sh [-n NAME] KERNEL...   (from the top of the tree)
+#   NAME  the run (default: test; make test M=DIR's: own/<folder>)
 
 set -uo pipefail
 
+name='test'
+[ "${1-}" != -n ] || { name=$2; shift 2; }
 [ $# -gt 0 ] || { sed -n 's/^# Usage: //p' "$0" >&2; exit 2; }
 
 # Every result, a line each: KERNEL, ok|FAIL|skip, check (qemu/ktap.awk).
@@ -20,7 +24,7 @@ results() {
 	local k logs
 
 	for k; do
-		if [ -r "build/$k/make.log" ]; then
+		if [ "$name" = test ] && [ -r "build/$k/make.log" ]; then
 			# The failure fixtures (tests/fixtures/) are built to
 			# be wrong: their modpost warnings are what they show.
 			if grep -E '(: warning: |^WARNING: modpost: )' "build/$k/make.log" |
@@ -30,8 +34,8 @@ results() {
 				printf '%s\tok\tbuild: W=1, no warning\t\n' "$k"
 			fi
 		fi
-		[ -r "build/$k/test.logs" ] || continue
-		mapfile -t logs <"build/$k/test.logs"
+		[ -r "build/$k/$name.logs" ] || continue
+		mapfile -t logs <"build/$k/$name.logs"
 		awk -f qemu/ktap.awk -v results=1 tag="$k" "${logs[@]}"
 	done
 }

@@ -22,9 +22,9 @@
 #   already), FILE.ko with insmod (which always asks the kernel), after
 #   modprobe has loaded what its depends= names. A MODULE modprobe does
 #   not know that is a failure fixture ($KMODLAB_FIXTURES, default
-#   /kmodlab/fixtures) is that FILE.ko: make trace M=fixture_init_fail
+#   /kmodlab/fixtures) is that FILE.ko: make trace MODULE=fixture_init_fail
 #   shows an init that fails.
-# Run by `make trace M=MODULE [UNLOAD=1]` (qemu/init: kmodlab_run=trace)
+# Run by `make trace MODULE=MODULE [UNLOAD=1]` (qemu/init: kmodlab_run=trace)
 # and by tests/loader/test-trace.sh.
 
 T=/sys/kernel/tracing

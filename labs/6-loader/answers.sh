@@ -3,7 +3,7 @@
 #
 # Lab 6: answers about $TRACE, what 'make trace' printed (build/6.1/
 # trace.txt) while the guest loaded helloworld, and $TRACE_FAIL (build/
-# 6.1/trace-fixture_init_fail.txt, make trace M=fixture_init_fail), a
+# 6.1/trace-fixture_init_fail.txt, make trace MODULE=fixture_init_fail), a
 # load whose init returns -ENODEV. Set each variable, to a value you read
 # in the trace or to the command that reads it.
 # labs/6-loader/check.sh compares them with the real trace.

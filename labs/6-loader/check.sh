@@ -19,11 +19,11 @@ TRACE_FAIL=${TRACE_FAIL:-$KMODLAB_BUILD/trace-fixture_init_fail.txt}
 ktap_print_header
 grep -q '\[helloworld\]' "$TRACE" 2>/dev/null || {
 	why=$(sed -n 's/^trace-load: //p' "$TRACE" 2>/dev/null)
-	ktap_skip_all "${why:-no trace of helloworld in $TRACE: run make trace M=helloworld}"
+	ktap_skip_all "${why:-no trace of helloworld in $TRACE: run make trace MODULE=helloworld}"
 }
 grep -q 'fixture_init_fail' "$TRACE_FAIL" 2>/dev/null || {
 	why=$(sed -n 's/^trace-load: //p' "$TRACE_FAIL" 2>/dev/null)
-	ktap_skip_all "${why:-no trace of fixture_init_fail in $TRACE_FAIL: run make trace M=fixture_init_fail}"
+	ktap_skip_all "${why:-no trace of fixture_init_fail in $TRACE_FAIL: run make trace MODULE=fixture_init_fail}"
 }
 [ -r "$LAB_WORK/answers.sh" ] || ktap_skip_all "no $LAB_WORK/answers.sh: run make skels"
 ktap_set_plan 9

@@ -14,23 +14,12 @@
 #     and the line saying how it was compressed.
 # An unsigned module has "signature": null; a truncated .ko.xz gets one
 # line on stderr and exit 2 (koinfo cannot tell).
-# Variables: KOINFO, KDIR (as tests/host/test-koinfo.sh), KMODLAB_CACHE
+# Variables: KOINFO, KDIR (tests/host/koinfo.sh), KMODLAB_CACHE
 
-TESTS_DIR=${0%/*}/..
-# shellcheck source=tests/kmodlab.sh
-. "$TESTS_DIR/kmodlab.sh"
-
-top=$(cd "${0%/*}/../.." && pwd)
-# The Makefile's facts (scripts/lib/facts.sh); KOINFO may be relative.
-KOINFO=${KOINFO:?run it through make, which exports it}
-case $KOINFO in /*) ;; *) KOINFO=$top/$KOINFO ;; esac
-KDIR=${KDIR:?run it through make, which exports it}
+# shellcheck source=tests/host/koinfo.sh
+. "${0%/*}/koinfo.sh"
 key=$KMODLAB_CACHE/keys/kmodlab.pem
 ko=$top/helloworld/helloworld.ko
-tmp=$(mktemp -d)
-# shellcheck disable=SC2317 # called by kmodlab.sh at exit
-test_cleanup() { rm -rf "$tmp"; }
-trap test_cleanup EXIT
 
 ktap_print_header
 [ -x "$KOINFO" ] || ktap_skip_all "$KOINFO not built: run 'make koinfo'"

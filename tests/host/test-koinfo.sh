@@ -25,24 +25,11 @@
 # one awk into facts, a file each ($tmp/readelf/NAME.KIND and
 # $tmp/koinfo/NAME.KIND), that the checks compare: a process costs ~10 ms
 # here, and this file runs beside the guest at idle priority.
-# Variables: KOINFO (default tools/koinfo/koinfo; set it to koinfo-asan to
-# run the same under the sanitizers), KDIR (the tree the modules were
-# built against).
+# Variables: KOINFO, KDIR (tests/host/koinfo.sh)
 
-TESTS_DIR=${0%/*}/..
-# shellcheck source=tests/kmodlab.sh
-. "$TESTS_DIR/kmodlab.sh"
-
-top=$(cd "${0%/*}/../.." && pwd)
-# The Makefile's facts (scripts/lib/facts.sh); KOINFO may be relative.
-KOINFO=${KOINFO:?run it through make, which exports it}
-case $KOINFO in /*) ;; *) KOINFO=$top/$KOINFO ;; esac
-KDIR=${KDIR:?run it through make, which exports it}
+# shellcheck source=tests/host/koinfo.sh
+. "${0%/*}/koinfo.sh"
 kos=$(cd "$top" && scripts/kos.sh | xargs realpath)
-tmp=$(mktemp -d)
-# shellcheck disable=SC2317 # called by kmodlab.sh at exit
-test_cleanup() { rm -rf "$tmp"; }
-trap test_cleanup EXIT
 
 ktap_print_header
 [ -x "$KOINFO" ] || ktap_skip_all "$KOINFO not built: run 'make koinfo'"

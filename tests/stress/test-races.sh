@@ -50,7 +50,8 @@ cycler() {
 # poker FILE NAME: until $stop exists, read each of $params of module NAME
 # and write the value back to each of $writable (1 to a write-only one);
 # writes "READS WRITES ROUNDS". The files come and go with the module:
-# failures are expected.
+# failures are expected. (Its loop has the racer's shape, rounds against
+# the deadline: the work in each differs, the clock is the same.)
 poker() {
 	_file=$1 _reads=0 _writes=0 _rounds=0
 	while [ ! -e "$stop" ]; do
