@@ -14,7 +14,8 @@
 #              TAG  ok|FAIL|skip  NAME  REASON
 #              NAME is "LABEL FILE: CHECK", or "LABEL FILE: (the file)"
 #              for a file that skipped or failed as a whole; REASON is a
-#              skip's reason. tag= and label= between the files apply to
+#              skip's reason, or a failed check's first diagnostic line
+#              ("# ..." before it). tag= and label= between the files apply to
 #              those after them (e.g. tag=6.1 label=host/ build/6.1/x.log).
 # Exit status: 1 unless every input ran every planned test file and every
 # check passed (a skip is not a failure).
@@ -63,7 +64,7 @@ function parse(line) {
 FNR == 1 {
 	finish()
 	cur = FILENAME; seen[cur] = 1
-	started = 0; files = 0; plan = -1; pending = 0; skip_all = ""
+	started = 0; files = 0; plan = -1; pending = 0; skip_all = ""; diag = ""
 }
 
 { sub(/\r$/, "") }
@@ -71,13 +72,22 @@ FNR == 1 {
 /^KTAP version / && !started { started = 1; next }
 started && plan < 0 && /^1\.\.[0-9]+/ { plan = substr($1, 4) + 0; next }
 started && /^  1\.\.0 # SKIP/ { skip_all = $0; sub(/^  1\.\.0 # SKIP ?/, "", skip_all); next }
+# A check's diagnostics come before it: the first is a failure's reason.
+started && /^  # / && !/^  # Totals:/ {
+	if (diag == "") {
+		diag = substr($0, 5)
+		sub(/^ +/, "", diag)
+	}
+	next
+}
 
 # A check: kept until the line that names its file.
 started && /^  (not )?ok [0-9]+ / {
 	parse($0)
 	pend_res[++pending] = res
 	pend_name[pending] = name
-	pend_why[pending] = why
+	pend_why[pending] = res == "FAIL" ? diag : why
+	diag = ""
 	next
 }
 
@@ -101,6 +111,7 @@ started && /^(not )?ok [0-9]+ / {
 	}
 	pending = 0
 	skip_all = ""
+	diag = ""
 }
 
 END {

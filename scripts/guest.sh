@@ -99,7 +99,10 @@ if [ ${#host[@]} -gt 0 ]; then
 	cat "$out-host.log"
 	logs+=(label=host/ "$out-host.log" label=)
 fi
-[ ${#done_ktap[@]} -eq 0 ] || logs+=(label=host/ "${done_ktap[@]}" label=)
+if [ ${#done_ktap[@]} -gt 0 ]; then
+	cat "${done_ktap[@]}"
+	logs+=(label=host/ "${done_ktap[@]}" label=)
+fi
 logs+=("$out.log")
 if [ -n "$kernel_log" ]; then
 	awk -v kmemleak="$(kernel_conf kmemleak)" -f qemu/kernel-log.awk "$out.log" |

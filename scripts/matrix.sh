@@ -6,9 +6,10 @@
 # the run names in NAME.logs (scripts/guest.sh), and for the suite's own
 # run (make test-matrix: NAME test) make.log, the output of the whole run,
 # where a compiler or modpost warning fails the row "build: W=1, no
-# warning". A cell is ok, FAIL, skip, or "-" when that
-# kernel did not report the check; the warnings follow the table. Exits 1
-# when a cell is FAIL or a kernel passed nothing (it did not run).
+# warning". A cell is ok, FAIL, skip, or "-" when that kernel did not
+# report the check; the warnings follow the table, then why each FAIL
+# failed (its first diagnostic line). Exits 1 when a cell is FAIL or a
+# kernel passed nothing (it did not run).
 #
 # Usage: scripts/matrix.sh [-n NAME] KERNEL...   (from the top of the tree)
 #   NAME  the run (default: test; make test M=DIR's: own/<folder>)
@@ -54,6 +55,8 @@ BEGIN { nk = split(list, kernels, " ") }
 		rows[nr] = r
 	}
 	cell[r, k] = $2
+	if ($2 == "FAIL")
+		why[++nwhy] = "# " k ": " r ($4 != "" ? ": " $4 : "")
 }
 END {
 	w = 5
@@ -84,6 +87,8 @@ END {
 			bad++
 	}
 	printf "\n"
+	for (i = 1; i <= nwhy; i++)
+		print why[i]
 	exit bad > 0
 }'
 status=${PIPESTATUS[1]}
