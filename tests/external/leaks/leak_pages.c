@@ -10,7 +10,6 @@
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 
 #define LEAK_SIZE (256 * 1024)
 
@@ -20,8 +19,6 @@ static int __init leak_pages_init(void)
 
 	if (!buf)
 		return -ENOMEM;
-	/* Touched, so that the pages are really taken. */
-	memset(buf, 0x5a, LEAK_SIZE);
 	pr_info("allocated %d bytes, and forgot them\n", LEAK_SIZE);
 	return 0;
 }
