@@ -92,7 +92,7 @@ KOINFO=${KOINFO:-$top/tools/koinfo/koinfo}
 CYCLES=${CYCLES:-10}
 OWN_WARNINGS=${OWN_WARNINGS:-show}
 
-usage() { sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '/^# Usage:/,/^#$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 die() { printf 'own: error: %s\n' "$*" >&2; exit 2; }
 
 # KTAP results of the one test file, printed at the end with their plan.
@@ -140,14 +140,14 @@ build() {	# DIR OUT
 	[ -x "$KOINFO" ] || die "no $KOINFO: run 'make koinfo'"
 	command -v "${CROSS_COMPILE}gcc" >/dev/null ||
 		die "${CROSS_COMPILE}gcc not found: run 'make setup'"
-	mkdir -p "$out" || die "cannot create $out"
-	out=$(cd "$out" && pwd)
+	out=$(realpath -m "$out")
 	case $out/ in
 	"$dir"/*) die "OUT '$out' is inside DIR '$dir', which is never written to: choose another OUT (e.g. build/${KERNEL:-6.1}/own/${dir##*/})" ;;
 	esac
 	case $out in
 	*[[:space:]]*) die "OUT '$out' has a space in it, and Kbuild cannot build there" ;;
 	esac
+	mkdir -p "$out" || die "cannot create $out"
 
 	rm -rf "$out/src" "$out/guest" "$out/modules.order" "$out/host.ktap"
 	mkdir -p "$out/src" "$out/guest/bin" "$out/guest/tests"
