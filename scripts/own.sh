@@ -39,6 +39,7 @@
 # It writes:
 #   OUT/src/            the copy, built
 #   OUT/build.log       every line Kbuild, koinfo and gcc printed
+#   OUT/build-shown.log Kbuild's lines, DIR's files named DIR/FILE
 #   OUT/host.ktap       one KTAP test file "own-build" (qemu/verdict.awk
 #                       counts it): "build" (make modules: on a failure a
 #                       "#" line with the compiler's or modpost's first
@@ -155,19 +156,25 @@ build() {	# DIR OUT
 		die "could not copy $shown to $out/src"
 	diag "own: $shown against $KDIR (${KERNEL:-KDIR}), ARCH=$ARCH CROSS_COMPILE=$CROSS_COMPILE"
 
+	# The kernel's Makefile unexports LC_ALL: the others keep gcc's
+	# quotes ASCII.
 	# shellcheck disable=SC2086 # the kernel's make flags, as words
-	(set -x; LC_ALL=C make -C "$KDIR" M="$out/src" ARCH="$ARCH" \
+	(set -x; LC_ALL=C LANG=C LC_CTYPE=C LC_MESSAGES=C make -C "$KDIR" M="$out/src" ARCH="$ARCH" \
 		CROSS_COMPILE="$CROSS_COMPILE" W=1 ${KMODLAB_MAKE_FLAGS-} modules) \
 		>"$out/build.log" 2>&1
 	status=$?
 
+	# Kbuild names DIR's files by the copy's path, or (Linux 6.13 and
+	# later, which build in M) relative to it: both become DIR/FILE.
+	sed -e "s|^\([A-Za-z0-9_][A-Za-z0-9_./-]*\.[chS]:[0-9]\)|$out/src/\1|" \
+	    -e "s|$out/src/|$shown/|g" "$out/build.log" >"$out/build-shown.log"
 	# Warnings in DIR's files and modpost's; not the kernel headers'.
-	warns=$(grep -E "^$out/src/.*: warning: |^WARNING: " "$out/build.log" |
-		sort -u | sed "s|$out/src/|$shown/|g")
+	warns=$(awk -v d="$shown/" '(index($0, d) == 1 && /: warning: /) || /^WARNING: /' \
+		"$out/build-shown.log" | sort -u)
 	nwarn=$(grep -c . <<<"$warns")
 
 	if [ "$status" -ne 0 ]; then
-		diag "$(first_error "$out/build.log" | sed "s|$out/src/|$shown/|g")"
+		diag "$(first_error "$out/build-shown.log")"
 		diag "(make exit $status; the whole output: $out/build.log)"
 		fail build
 	else
