@@ -90,7 +90,9 @@ host_packages() {
 		    qemu-system-arm gcc pkg-config libkmod-dev libelf-dev
 		    liblzma-dev zlib1g-dev libzstd-dev libssl-dev) update=
 
-	[ "$(uname -m)" = aarch64 ] || want+=(gcc-aarch64-linux-gnu)
+	# libc6-dev-arm64-cross: the C library that 'gcc -static' links a
+	# guest program with (scripts/own.sh: DIR's *_app.c).
+	[ "$(uname -m)" = aarch64 ] || want+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 	# The board's tools: ssh and scp, and DKMS for 'make dkms-check'.
 	[ -z "$board" ] || want+=(openssh-client dkms)
 	# Clean Debian roots for 'make test-fresh'.

@@ -19,6 +19,26 @@
 #   - HINT: when set, a failing check prints it as "# hint: ..." (labs/).
 # A test that must undo something defines test_cleanup(): it runs on exit.
 #
+# The API for tests that are not the suite's (your own modules' tests,
+# DIR/tests/*.sh: tests/own/test-own.sh), kept stable: these names, their
+# arguments and what they print stay as they are.
+#   ktap_print_header  ktap_set_plan N  ktap_finished (last: totals, exit)
+#   ktap_test_pass NAME  ktap_test_fail NAME  ktap_test_skip NAME WHY
+#   ktap_skip_all WHY  ktap_print_msg TEXT
+#   require_modules M...    the modules the file's "# kmodlab-modules:"
+#                           line declares, before the plan
+#   run CMD...              sets $out (stdout and stderr) and $rc
+#   check_run NAME RC [ERE]   check_eq NAME EXPECTED GOT
+#   check_match NAME ERE TEXT  check_no_match NAME ERE TEXT
+#   check_glob NAME PATTERN TEXT
+#   log_mark  check_log NAME ERE  log_since (prints)  log_get (sets $since)
+#   value FILE  field NAME MODINFO_OUTPUT  module_loaded M  loaded M...
+#   unload M...             test_cleanup() (yours: runs at exit)
+#   $KO_DIR $RELEASE $TESTS_DIR; kmod's tools by name (kmod_tools.sh)
+# Such a file starts with  . "$TESTS_DIR/kmodlab.sh"  (qemu/init exports
+# TESTS_DIR). The rest (watched, check_answer, HINT, names starting with
+# "_") is the suite's own and may change.
+#
 # Each process costs 5-25 ms in the QEMU guest (a kmod tool ~25 ms), so
 # the helpers work with the shell's own builtins where they can: read,
 # case, field splitting and parameter expansion start no process.

@@ -1,0 +1,308 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Your own modules, host side: build a directory of out-of-tree modules
+# with Kbuild exactly as its author does, and lay out what the guest's
+# checks (tests/own/test-own.sh, qemu/init's kmodlab_run=own) need.
+#
+#   build DIR OUT  copy DIR's sources to OUT/src (DIR is only read: its
+#                  files are never edited, nothing is written into it, and
+#                  a .o, .ko or other Kbuild output left there is not
+#                  copied, so never trusted), then in the copy
+#                    make -C $KDIR M=OUT/src ARCH=$ARCH \
+#                         CROSS_COMPILE=$CROSS_COMPILE W=1 \
+#                         $KMODLAB_MAKE_FLAGS modules
+#                  Kbuild reads the copy's own Kbuild, or its Makefile
+#                  (obj-m): a seed-style Makefile that hard-codes
+#                  KERNEL_DIR, ARCH and CROSS_COMPILE builds unchanged,
+#                  since Kbuild never uses its "all" rule and variables
+#                  given on make's command line win over a Makefile's own
+#                  assignments (export ARCH=... included).
+#
+# Usage: scripts/own.sh build DIR OUT
+#   DIR  the module directory (its Kbuild or Makefile has obj-m); e.g.
+#        tests/external/lubancat
+#   OUT  where everything goes (e.g. build/6.1/own/lubancat): not in DIR
+#
+# What DIR may hold besides its modules:
+#   tests/*.sh  the author's guest tests, POSIX sh on tests/kmodlab.sh
+#               (see tests/own/test-own.sh for the helpers they may use)
+#   *_app.c     user programs (any depth, the LubanCat chapters' naming):
+#               each is one C file, built by itself with
+#               ${CROSS_COMPILE}gcc -static -O2 -Wall -I<its folder> into
+#               OUT/guest/bin/<name without .c>, on the guest's PATH.
+#               Needs Debian's libc6-dev-arm64-cross on an x86 host
+#               (scripts/setup.sh installs it).
+# Sources that name files outside DIR by a relative path (../common/x.h)
+# do not build from the copy: name them by an absolute path.
+#
+# It writes:
+#   OUT/src/            the copy, built
+#   OUT/build.log       every line Kbuild, koinfo and gcc printed
+#   OUT/build-shown.log Kbuild's lines, DIR's files named DIR/FILE
+#   OUT/host.ktap       one KTAP test file "own-build" (qemu/verdict.awk
+#                       counts it): "build" (make modules: on a failure a
+#                       "#" line with the compiler's or modpost's first
+#                       error), "build: NAME.ko built" for each module,
+#                       "build: W=1 warnings" (their count and each one as
+#                       "#" lines; a warning fails it only with
+#                       OWN_WARNINGS=fail: the author's code, not ours),
+#                       "build: koinfo predicts each module" (koinfo exit
+#                       2, could not tell, fails it) and
+#                       "build: bin/NAME from NAME_app.c" for each program
+#   OUT/modules.order   the built .ko files, absolute paths, in Kbuild's
+#                       order: MODULES_ORDER for qemu/mkinitramfs.sh overlay
+#   OUT/guest/          for the guest's /kmodlab/own:
+#     own.conf            dir=, kernel=, modules= (load order: what a
+#                         module depends on first), cycles= (sh, sourced)
+#     koinfo.txt          koinfo --against $KDIR on all the .ko together
+#     tests/              DIR/tests/*.sh
+#     bin/                the programs
+#
+# Exit status: 0 the modules built: boot them (host.ktap may still hold a
+#              failed check: a program, koinfo); 1 the build failed, there
+#              is nothing to boot (host.ktap says why); 2 a usage error, no
+#              DIR or KDIR, or a DIR with no Kbuild or Makefile or no obj-m
+#              (a message says what to do).
+#
+# Variables (the Makefile exports them):
+#   KERNEL              the kernel's name in qemu/kernels/ (for own.conf)
+#   KDIR                the kernel tree to build against (required)
+#   ARCH                arm64
+#   CROSS_COMPILE       aarch64-linux-gnu- (may be empty on an arm64 host)
+#   KOINFO              tools/koinfo/koinfo (make koinfo)
+#   KMODLAB_MAKE_FLAGS  words added to Kbuild's make (may be empty)
+#   CYCLES              the guest's load/unload cycles by default (10;
+#                       kmodlab_cycles=N on the kernel command line wins)
+#   OWN_WARNINGS        show (default): W=1 warnings are counted and shown;
+#                       fail: they also fail "build: W=1 warnings"
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+# kmod's modinfo lives in /usr/sbin, which a user's PATH may not name.
+PATH=$PATH:/usr/sbin:/sbin
+ARCH=${ARCH:-arm64}
+if [ -z "${CROSS_COMPILE+set}" ]; then
+	case $(uname -m) in
+	aarch64 | arm64) CROSS_COMPILE= ;;
+	*) CROSS_COMPILE=aarch64-linux-gnu- ;;
+	esac
+fi
+KOINFO=${KOINFO:-$top/tools/koinfo/koinfo}
+CYCLES=${CYCLES:-10}
+OWN_WARNINGS=${OWN_WARNINGS:-show}
+
+usage() { sed -n '/^# Usage:/,/^#$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+die() { printf 'own: error: %s\n' "$*" >&2; exit 2; }
+
+# KTAP results of the one test file, printed at the end with their plan.
+results=() checks=0 failed=0
+pass() { checks=$((checks + 1)); results+=("ok $checks $1"); }
+fail() { checks=$((checks + 1)); results+=("not ok $checks $1"); failed=$((failed + 1)); }
+diag() { local l; while IFS= read -r l; do results+=("# $l"); done <<<"$1"; }
+ktap() {	# OUT: write OUT/host.ktap
+	{
+		printf 'KTAP version 1\n1..1\n  KTAP version 1\n  1..%d\n' "$checks"
+		printf '  %s\n' "${results[@]}"
+		echo "$([ "$failed" -eq 0 ] || echo 'not ')ok 1 own-build"
+	} >"$1/host.ktap"
+}
+
+# A value for a sh file, single-quoted.
+sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+
+# The compiler's or modpost's first error, else make's first "***" line.
+first_error() {	# LOG
+	grep -m1 -E ': (fatal )?error: |^ERROR: |^Error: ' "$1" ||
+		grep -m1 -F '***' "$1" || tail -n 1 "$1"
+}
+
+# Kbuild output that may sit in DIR: never copied, so never trusted.
+EXCLUDE=(--exclude=.git --exclude='*.o' --exclude='*.ko' --exclude='*.mod'
+	 --exclude='*.mod.c' --exclude='*.cmd' --exclude='.*.d' --exclude='*.a'
+	 --exclude=modules.order --exclude=Module.symvers --exclude=.tmp_versions
+	 --exclude='*.symtypes' --exclude='*.dwo')
+
+build() {	# DIR OUT
+	local dir=$1 out=$2 shown=${1%/} kfile f ko m kos=() names=() order
+	local status warns nwarn
+
+	[ -d "$dir" ] || die "no directory '$dir': name a folder of out-of-tree modules (a Kbuild or Makefile with obj-m)"
+	dir=$(cd "$dir" && pwd)
+	for f in Kbuild Makefile; do
+		[ -r "$dir/$f" ] && { kfile=$dir/$f; break; }
+	done
+	[ -n "${kfile-}" ] || die "$shown has neither a Kbuild nor a Makefile: Kbuild reads one of them for obj-m (e.g. a Kbuild with the line 'obj-m := hello.o')"
+	grep -Eq '^[[:space:]]*obj-(m|\$\([A-Za-z0-9_]+\))[[:space:]]*[:+]?=' "$kfile" ||
+		die "$shown/${kfile##*/} has no obj-m line: Kbuild would build nothing (add e.g. 'obj-m := hello.o')"
+	[ -n "${KDIR-}" ] || die "KDIR is not set: name the kernel tree to build against (make sets it: make test M=$shown)"
+	[ -r "$KDIR/Makefile" ] || die "KDIR '$KDIR' is not a kernel tree (no Makefile): run 'make setup KERNEL=${KERNEL:-6.1}' or name another KDIR"
+	[ -x "$KOINFO" ] || die "no $KOINFO: run 'make koinfo'"
+	command -v "${CROSS_COMPILE}gcc" >/dev/null ||
+		die "${CROSS_COMPILE}gcc not found: run 'make setup'"
+	out=$(realpath -m "$out")
+	case $out/ in
+	"$dir"/*) die "OUT '$out' is inside DIR '$dir', which is never written to: choose another OUT (e.g. build/${KERNEL:-6.1}/own/${dir##*/})" ;;
+	esac
+	case $out in
+	*[[:space:]]*) die "OUT '$out' has a space in it, and Kbuild cannot build there" ;;
+	esac
+	mkdir -p "$out" || die "cannot create $out"
+
+	rm -rf "$out/src" "$out/guest" "$out/modules.order" "$out/host.ktap"
+	mkdir -p "$out/src" "$out/guest/bin" "$out/guest/tests"
+	tar -C "$dir" "${EXCLUDE[@]}" -cf - . | tar -C "$out/src" -xf - ||
+		die "could not copy $shown to $out/src"
+	diag "own: $shown against $KDIR (${KERNEL:-KDIR}), ARCH=$ARCH CROSS_COMPILE=$CROSS_COMPILE"
+
+	# The kernel's Makefile unexports LC_ALL: the others keep gcc's
+	# quotes ASCII.
+	# shellcheck disable=SC2086 # the kernel's make flags, as words
+	(set -x; LC_ALL=C LANG=C LC_CTYPE=C LC_MESSAGES=C make -C "$KDIR" M="$out/src" ARCH="$ARCH" \
+		CROSS_COMPILE="$CROSS_COMPILE" W=1 ${KMODLAB_MAKE_FLAGS-} modules) \
+		>"$out/build.log" 2>&1
+	status=$?
+
+	# Kbuild names DIR's files by the copy's path, or (Linux 6.13 and
+	# later, which build in M) relative to it: both become DIR/FILE.
+	sed -e "s|^\([A-Za-z0-9_][A-Za-z0-9_./-]*\.[chS]:[0-9]\)|$out/src/\1|" \
+	    -e "s|$out/src/|$shown/|g" "$out/build.log" >"$out/build-shown.log"
+	# Warnings in DIR's files and modpost's; not the kernel headers'.
+	warns=$(awk -v d="$shown/" '(index($0, d) == 1 && /: warning: /) || /^WARNING: /' \
+		"$out/build-shown.log" | sort -u)
+	nwarn=$(grep -c . <<<"$warns")
+
+	if [ "$status" -ne 0 ]; then
+		diag "$(first_error "$out/build-shown.log")"
+		diag "(make exit $status; the whole output: $out/build.log)"
+		fail build
+	else
+		pass build
+		order=$out/src/modules.order
+		# Since 6.2 modules.order lists the .o files, before that the .ko.
+		while read -r m; do
+			m=${m%.o}
+			m=${m%.ko}
+			m=${m#kernel/}
+			case $m in
+			/*) ko=$m.ko ;;
+			*) ko=$out/src/$m.ko ;;
+			esac
+			if [ -r "$ko" ]; then
+				kos+=("$ko")
+				names+=("$(basename "$ko" .ko)")
+				pass "build: $(basename "$ko") built"
+			else
+				diag "$ko is in modules.order but was not built"
+				fail "build: $(basename "$ko") built"
+			fi
+		done <"$order"
+		[ ${#kos[@]} -gt 0 ] || { diag "modules.order is empty: obj-m names no module"; fail "build: a module built"; }
+		printf '%s\n' "${kos[@]}" >"$out/modules.order"
+	fi
+
+	diag "W=1 warnings: $nwarn$([ "$nwarn" -eq 0 ] || echo " (they fail the build only with OWN_WARNINGS=fail)")"
+	[ "$nwarn" -eq 0 ] || diag "$warns"
+	if [ "$nwarn" -gt 0 ] && [ "$OWN_WARNINGS" = fail ]; then
+		fail "build: W=1 warnings"
+	else
+		pass "build: W=1 warnings"
+	fi
+	if [ "$status" -ne 0 ] || [ ${#kos[@]} -eq 0 ]; then
+		ktap "$out"
+		return 1
+	fi
+
+	koinfo "$out" "${kos[@]}"
+	programs "$dir" "$out"
+	for f in "$dir"/tests/*.sh; do
+		[ -r "$f" ] && cp "$f" "$out/guest/tests/"
+	done
+	{
+		echo "# scripts/own.sh build: DIR's modules, for tests/own/test-own.sh"
+		echo "dir=$(sq "$shown")"
+		echo "kernel=$(sq "${KERNEL-}")"
+		echo "modules=$(sq "$(load_order "${kos[@]}")")"
+		echo "cycles=$(sq "$CYCLES")"
+	} >"$out/guest/own.conf"
+	ktap "$out"
+	return 0
+}
+
+# koinfo's prediction for all the modules together: each one's symbols
+# may come from another of DIR. Exit 1 (a refusal predicted) is a result
+# for the guest to check; 2 (koinfo could not tell) fails here.
+koinfo() {	# OUT KO...
+	local out=$1 rc
+	shift
+	{ echo "+ $KOINFO --against $KDIR $*"; } >>"$out/build.log"
+	"$KOINFO" --against "$KDIR" "$@" >"$out/guest/koinfo.txt" 2>"$out/koinfo.err"
+	rc=$?
+	cat "$out/koinfo.err" >>"$out/build.log"
+	case $rc in
+	0) pass "build: koinfo predicts each module" ;;
+	1) diag "koinfo predicts a refusal (the guest checks it):"
+	   diag "$(grep '=> refused' "$out/guest/koinfo.txt")"
+	   pass "build: koinfo predicts each module" ;;
+	*) diag "koinfo exit $rc, it could not tell:"
+	   diag "$(cat "$out/koinfo.err")"
+	   fail "build: koinfo predicts each module" ;;
+	esac
+}
+
+# Each *_app.c, built statically by itself for the guest.
+programs() {	# DIR OUT
+	local dir=$1 out=$2 src name log
+	while IFS= read -r src; do
+		name=$(basename "$src" .c)
+		log=$out/$name.log
+		if (set -x; LC_ALL=C "${CROSS_COMPILE}gcc" -static -O2 -Wall -I"$(dirname "$src")" \
+			-o "$out/guest/bin/$name" "$src") >"$log" 2>&1; then
+			pass "build: bin/$name from ${src#"$out/src/"}"
+		else
+			diag "$(first_error "$log" | sed "s|$out/src/||g")"
+			fail "build: bin/$name from ${src#"$out/src/"}"
+		fi
+		cat "$log" >>"$out/build.log"
+		rm -f "$log"
+	done < <(find "$out/src" -name '*_app.c' -type f | LC_ALL=C sort)
+}
+
+# The modules' names, each after those of DIR's it depends on (depends=
+# in .modinfo); otherwise in Kbuild's order.
+load_order() {	# KO...
+	local ko name dep left=() done=' ' ready progress list=()
+	declare -A deps
+	for ko; do
+		name=$(basename "$ko" .ko)
+		deps[$name]=$(modinfo -F depends "$ko" 2>/dev/null | tr , ' ')
+		left+=("$name")
+	done
+	while [ ${#left[@]} -gt 0 ]; do
+		progress=
+		for name in "${left[@]}"; do
+			case $done in *" $name "*) continue ;; esac
+			ready=1
+			for dep in ${deps[$name]}; do
+				[ -n "${deps[$dep]+set}" ] || continue
+				case $done in *" $dep "*) ;; *) ready= ;; esac
+			done
+			[ -n "$ready" ] || continue
+			list+=("$name") done="$done$name " progress=1
+		done
+		local rest=()
+		for name in "${left[@]}"; do
+			case $done in *" $name "*) ;; *) rest+=("$name") ;; esac
+		done
+		left=("${rest[@]}")
+		# A cycle: keep Kbuild's order for what is left.
+		[ -n "$progress" ] || { list+=("${left[@]}"); break; }
+	done
+	echo "${list[*]}"
+}
+
+case ${1-} in
+build) [ $# -eq 3 ] || usage; build "$2" "$3" ;;
+*) usage ;;
+esac
