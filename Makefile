@@ -6,11 +6,16 @@
 #                   and build tools/koinfo for this machine
 #   make koinfo     only tools/koinfo/koinfo, the .ko inspector (host tool)
 #   make test       boot them in Debian's arm64 kernel under QEMU and run tests/
+#   make test M=DIR your own modules: DIR built as its author builds it, then
+#                   loaded, checked, unloaded and cycled in the guest, and
+#                   DIR's own tests run (scripts/own.sh; make shell M=DIR,
+#                   make test-matrix M=DIR: the same on every kernel)
 #   make fixtures   build the tests' failure fixtures (tests/fixtures/; make test does)
 #   make test-matrix  'make test' on every kernel of MATRIX, then one table
 #                   of kernel x check
 #   make test-all   everything CI runs (scripts/test-all.sh), one closing line
 #   make test-setup scripts/setup.sh's own checks (tests/setup/)
+#   make test-own   make test M=DIR on the samples in tests/external/
 #   make test-fresh the README's two commands on clean Debian 12 and 13
 #                   roots, as root and as a user with sudo (needs root)
 #   make demo       boot and walk through the tutorial's commands
@@ -64,6 +69,8 @@
 #   INSTALL_MOD_PATH, INSTALL_MOD_DIR  where 'make install' puts the modules:
 #                  $(INSTALL_MOD_PATH)/lib/modules/<release>/$(INSTALL_MOD_DIR)
 #                  (default: /lib/modules/<release>/extra)
+#   M              a directory of your own modules (make test M=DIR)
+#   CYCLES         load/unload cycles per module for make test M=DIR (10)
 #   MODULE         the module 'make trace' loads (helloworld); UNLOAD=1
 #                  traces its removal instead
 #   MODULE_SIG_KEY, MODULE_SIG_CERT  the key 'make sign' signs with and its
@@ -277,8 +284,23 @@ SUITE_FILES := -f $(FIXTURES):/kmodlab/fixtures \
 # The host's checks (tests/host/) run while the guest boots and runs its
 # own; then the guest kernel's own reports (KASAN, kmemleak, lockdep,
 # UBSAN, BUG, WARNING) are read from the console log: one verdict for all.
+ifeq ($(M),)
 test: image
 	@$(GUEST) $(SUITE_FILES) $(addprefix -H ,$(HOST_TESTS)) -n test tests $(TEST_CMDLINE)
+else
+# A directory of your own modules, M= as Kbuild names it (scripts/own.sh):
+# built as its author builds it, then booted with the checks every module
+# gets; with MATRIX on the command line, on each of its kernels (the one
+# typed: a make that runs make gets it too, through MAKEFLAGS).
+test: koinfo setup $(BASE)
+	@scripts/own.sh $(if $(and $(filter command line,$(origin MATRIX)),$(filter 0,$(MAKELEVEL))),matrix,test) $(M)
+test-matrix: koinfo setup $(BASE)
+	@scripts/own.sh matrix $(M)
+shell: koinfo setup $(BASE)
+	@scripts/own.sh shell $(M)
+test-board: koinfo setup
+	@scripts/own.sh board $(M)
+endif
 
 # scripts/setup.sh itself (tests/setup/): what it finds installed, its
 # own apt lists against the mirror, a damaged cache, paths Kbuild refuses.
@@ -287,6 +309,13 @@ test-setup:
 	tests/run.sh -j 1 $(patsubst tests/%,%,$(wildcard tests/setup/test-*.sh)) | \
 		tee build/setup.log
 	@awk -f qemu/ktap.awk build/setup.log
+
+# make test M=DIR on the sample directories of tests/external/, each
+# with the result it must give (tests/external/test-samples.sh).
+test-own: koinfo setup $(BASE)
+	@mkdir -p build
+	tests/run.sh external/test-samples.sh | tee build/own.log
+	@awk -f qemu/ktap.awk build/own.log
 
 # The README's two commands on clean Debian roots (scripts/test-fresh.sh),
 # from the committed HEAD: FRESH names the releases (bookworm trixie).
@@ -305,6 +334,7 @@ test-builds: $(STAMP)
 # Each kernel in turn (fetched or built first if need be, in view), its
 # modules built afresh with W=1 (a warning fails it): the output of each
 # run in build/<kernel>/make.log, the results in one table.
+ifeq ($(M),)
 test-matrix:
 	@fail=0; for k in $(MATRIX); do \
 		mkdir -p build/$$k && rm -f build/$$k/*.log; \
@@ -317,6 +347,7 @@ test-matrix:
 		echo "$$(tail -n 1 build/$$k/make.log) ($$(($$(date +%s) - start)) s)"; \
 	done; \
 	scripts/matrix.sh $(MATRIX) && exit $$fail
+endif
 
 
 # readelf on the host first, then the guest's commands.
@@ -386,8 +417,10 @@ trace: image
 		{ grep '^trace-load: [a-z]* .*: exit ' $(BUILD)/$@.log >&2; \
 		  echo "make trace: $(MODULE) did not $(if $(UNLOAD),unload,load)" >&2; exit 1; }
 
+ifeq ($(M),)
 shell: image
 	@$(GUEST) $(SUITE_FILES) shell
+endif
 
 # Labs: skeletons for a learner, a learner's self-check, and CI's proof
 # that every check passes on the solution and fails on the skeleton.
@@ -500,8 +533,10 @@ lint:
 deploy: modules fixtures
 	scripts/board.sh deploy
 
+ifeq ($(M),)
 test-board: modules fixtures
 	LOG=$(BUILD)/board.log scripts/board.sh test
+endif
 
 setup-board:
 	@scripts/setup.sh --board
@@ -564,7 +599,7 @@ clean: modules-clean
 FORCE:
 
 .PHONY: all modules setup facts koinfo fixtures image test test-all test-builds \
-	test-setup test-fresh \
+	test-setup test-fresh test-own \
 	test-loader test-matrix modules-clean \
 	demo trace shell skels lab test-labs bench stress lint clean deploy \
 	test-board setup-board board-image board-qemu board-qemu-stop \

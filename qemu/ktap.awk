@@ -72,7 +72,9 @@ FNR == 1 {
 /^KTAP version / && !started { started = 1; next }
 started && plan < 0 && /^1\.\.[0-9]+/ { plan = substr($1, 4) + 0; next }
 started && /^  1\.\.0 # SKIP/ { skip_all = $0; sub(/^  1\.\.0 # SKIP ?/, "", skip_all); next }
-# A check's diagnostics come before it: the first is a failure's reason.
+# A check's diagnostics come before it: the first is a failure's reason
+# (those before a file's plan are about the file).
+started && /^  1\.\.[0-9]+/ { diag = ""; next }
 started && /^  # / && !/^  # Totals:/ {
 	if (diag == "") {
 		diag = substr($0, 5)

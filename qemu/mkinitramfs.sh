@@ -104,9 +104,10 @@ overlay() {
 	mkdir -p "$stage/lib/modules/$rel/extra" "$stage/kmodlab"
 	cp "$top/qemu/init" "$stage/init"
 	# tests/ without what only the host reads: the fixtures' sources and
-	# build output (4.6 MB; their .ko come from build/), host/, setup/.
+	# build output (4.6 MB; their .ko come from build/), host/, setup/,
+	# external/ (the sample module directories: make test M=DIR).
 	cp -r "$top/tests" "$top/qemu/demo.sh" "$stage/kmodlab/"
-	rm -rf "$stage/kmodlab/tests/"{fixtures,host,setup}
+	rm -rf "$stage/kmodlab/tests/"{fixtures,host,setup,external}
 	"$top/scripts/kos.sh" "$order" | while read -r m; do
 		case $m in
 		/*) ;;

@@ -24,6 +24,10 @@
 #   BOARD_SSH_OPTS  more ssh options, e.g. "-o StrictHostKeyChecking=no"
 #   TESTS           test files to run, relative to tests/ (default: all)
 #   LOG             the board's KTAP output (build/board.log)
+#   OWN             a directory of your own modules, as scripts/own.sh
+#                   built it (build/<kernel>/own/<folder>): its modules
+#                   instead of the suite's, and its checks (make test-board
+#                   M=DIR)
 #
 # Usage: scripts/board.sh deploy|test
 
@@ -59,7 +63,8 @@ for t in ssh scp modinfo awk; do
 	command -v "$t" >/dev/null ||
 		die "$t not found: install openssh-client, kmod and gawk or mawk"
 done
-[ -r "$top/modules.order" ] || die "nothing built yet: run make first"
+order=${OWN:+$OWN/modules.order}
+[ -r "${order:-$top/modules.order}" ] || die "nothing built yet: run make first"
 [ -z "$BOARD_KEY" ] || [ -r "$BOARD_KEY" ] || die "cannot read BOARD_KEY=$BOARD_KEY"
 
 tmp=$(mktemp -d)
@@ -82,7 +87,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The built modules, from Kbuild's list (.o names since 6.2, .ko before).
-mapfile -t kos < <(cd "$top" && scripts/kos.sh | xargs -r realpath)
+mapfile -t kos < <(cd "$top" && scripts/kos.sh ${order:+"$order"} | xargs -r realpath)
 [ ${#kos[@]} -gt 0 ] || die "modules.order lists no module: run make"
 release=
 for ko in "${kos[@]}"; do
@@ -116,14 +121,16 @@ say "$BOARD: aarch64, Linux $board_release, as ${as_root:-root}"
 
 # Copy as the ssh user into BOARD_DIR, then install as root in one go.
 say "copying ${#kos[@]} module(s) and tests/ to $BOARD:$BOARD_DIR"
-on_board "rm -rf '$BOARD_DIR/modules' '$BOARD_DIR/tests' '$BOARD_DIR/fixtures' &&
-	  mkdir -p '$BOARD_DIR/modules'"
+on_board "rm -rf '$BOARD_DIR/modules' '$BOARD_DIR/tests' '$BOARD_DIR/fixtures' \
+	  '$BOARD_DIR/own' && mkdir -p '$BOARD_DIR/modules'"
 scp -q "${opts[@]}" "${kos[@]}" "$BOARD:$BOARD_DIR/modules/"
 scp -q -r "${opts[@]}" "$top/tests" "$BOARD:$BOARD_DIR/"
 # The failure fixtures (make fixtures), for tests/test-exporter.sh and
 # tests/test-vermagic.sh.
 fixtures=$KMODLAB_BUILD/fixtures
 [ ! -d "$fixtures" ] || scp -q -r "${opts[@]}" "$fixtures" "$BOARD:$BOARD_DIR/"
+# Your own modules' checks, predictions, tests and programs.
+[ -z "${OWN-}" ] || scp -q -r "${opts[@]}" "$OWN/guest" "$BOARD:$BOARD_DIR/own"
 # kmod_tools.sh: busybox's sh would run its own depmod and modinfo. A copy
 # of the same module elsewhere (make install's extra/<folder>/, DKMS's
 # updates/dkms/) may be the one modprobe loads: say so.
@@ -143,10 +150,22 @@ EOF
 say "installed in $BOARD:/lib/modules/$release/extra: ${kos[*]##*/}"
 [ "$action" = test ] || exit 0
 
+# Your own modules: their checks, then their author's tests, one at a
+# time, as in the guest (qemu/init's own).
+own_env='' built=()
+if [ -n "${OWN-}" ]; then
+	own_env="OWN_DIR='$BOARD_DIR/own' PATH=\$PATH:'$BOARD_DIR/own/bin' TESTS_DIR='$BOARD_DIR/tests'"
+	TESTS="-j 1 own/test-own.sh"
+	for f in "$OWN"/guest/tests/*.sh; do
+		[ ! -r "$f" ] || TESTS="$TESTS $BOARD_DIR/own/tests/${f##*/}"
+	done
+	built=(label=host/ "$OWN/host.ktap" label=)
+	cat "$OWN/host.ktap"
+fi
 say "running tests/run.sh ${TESTS:-(all)} on $BOARD; output kept in $LOG"
 mkdir -p "$(dirname "$LOG")"
 # shellcheck disable=SC2086 # TESTS is a list of file names
 on_board "cd '$BOARD_DIR/tests' &&
-	  $as_root env KMODLAB_FIXTURES='$BOARD_DIR/fixtures' sh ./run.sh $TESTS" </dev/null |
+	  $as_root env KMODLAB_FIXTURES='$BOARD_DIR/fixtures' $own_env sh ./run.sh $TESTS" </dev/null |
 	tee "$LOG" || :
-awk -f "$top/qemu/ktap.awk" "$LOG"
+awk -f "$top/qemu/ktap.awk" "${built[@]}" "$LOG"

@@ -19,7 +19,19 @@
 #                  given on make's command line win over a Makefile's own
 #                  assignments (export ARCH=... included).
 #
+#   test DIR       build DIR for KERNEL into build/<kernel>/own/<folder>,
+#                  then boot its modules with the checks every module gets
+#                  (scripts/guest.sh own); a build that fails is the result
+#                  for that kernel, without a boot (make test M=DIR)
+#   shell DIR      the same build, then a guest shell with DIR's modules
+#                  installed and depmod'ed (make shell M=DIR)
+#   matrix DIR     test on every kernel of MATRIX, then one table of check
+#                  x kernel (scripts/matrix.sh; make test-matrix M=DIR)
+#   board DIR      the same build, then the same checks on a board over
+#                  ssh (scripts/board.sh; make test-board M=DIR BOARD=...)
+#
 # Usage: scripts/own.sh build DIR OUT
+#        scripts/own.sh test|shell|matrix|board DIR
 #   DIR  the module directory (its Kbuild or Makefile has obj-m); e.g.
 #        tests/external/lubancat
 #   OUT  where everything goes (e.g. build/6.1/own/lubancat): not in DIR
@@ -65,12 +77,8 @@
 #              DIR or KDIR, or a DIR with no Kbuild or Makefile or no obj-m
 #              (a message says what to do).
 #
-# Variables (the Makefile exports them):
-#   KERNEL              the kernel's name in qemu/kernels/ (for own.conf)
-#   KDIR                the kernel tree to build against (required)
-#   ARCH                arm64
-#   CROSS_COMPILE       aarch64-linux-gnu- (may be empty on an arm64 host)
-#   KOINFO              tools/koinfo/koinfo (make koinfo)
+# Variables: the facts (scripts/lib/facts.sh: KERNEL, KDIR, ARCH,
+# CROSS_COMPILE, KOINFO, MATRIX, KMODLAB_BUILD), and
 #   KMODLAB_MAKE_FLAGS  words added to Kbuild's make (may be empty)
 #   CYCLES              the guest's load/unload cycles by default (10;
 #                       kmodlab_cycles=N on the kernel command line wins)
@@ -80,16 +88,10 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib/facts.sh
+. "$top/scripts/lib/facts.sh"
 # kmod's modinfo lives in /usr/sbin, which a user's PATH may not name.
 PATH=$PATH:/usr/sbin:/sbin
-ARCH=${ARCH:-arm64}
-if [ -z "${CROSS_COMPILE+set}" ]; then
-	case $(uname -m) in
-	aarch64 | arm64) CROSS_COMPILE= ;;
-	*) CROSS_COMPILE=aarch64-linux-gnu- ;;
-	esac
-fi
-KOINFO=${KOINFO:-$top/tools/koinfo/koinfo}
 CYCLES=${CYCLES:-10}
 OWN_WARNINGS=${OWN_WARNINGS:-show}
 
@@ -97,13 +99,13 @@ usage() { sed -n '/^# Usage:/,/^#$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 die() { printf 'own: error: %s\n' "$*" >&2; exit 2; }
 
 # KTAP results of the one test file, printed at the end with their plan.
-results=() checks=0 failed=0
+results=() checks=0 failed=0 about=
 pass() { checks=$((checks + 1)); results+=("ok $checks $1"); }
 fail() { checks=$((checks + 1)); results+=("not ok $checks $1"); failed=$((failed + 1)); }
 diag() { local l; while IFS= read -r l; do results+=("# $l"); done <<<"$1"; }
 ktap() {	# OUT: write OUT/host.ktap
 	{
-		printf 'KTAP version 1\n1..1\n  KTAP version 1\n  1..%d\n' "$checks"
+		printf 'KTAP version 1\n1..1\n  KTAP version 1\n  # %s\n  1..%d\n' "$about" "$checks"
 		printf '  %s\n' "${results[@]}"
 		echo "$([ "$failed" -eq 0 ] || echo 'not ')ok 1 own-build"
 	} >"$1/host.ktap"
@@ -125,7 +127,7 @@ EXCLUDE=(--exclude=.git --exclude='*.o' --exclude='*.ko' --exclude='*.mod'
 	 --exclude='*.symtypes' --exclude='*.dwo')
 
 build() {	# DIR OUT
-	local dir=$1 out=$2 shown=${1%/} kfile f ko m kos=() names=() order
+	local dir=$1 out=$2 shown=${1%/} kfile f ko kos=() names=()
 	local status warns nwarn
 
 	[ -d "$dir" ] || die "no directory '$dir': name a folder of out-of-tree modules (a Kbuild or Makefile with obj-m)"
@@ -152,14 +154,17 @@ build() {	# DIR OUT
 
 	rm -rf "$out/src" "$out/guest" "$out/modules.order" "$out/host.ktap"
 	mkdir -p "$out/src" "$out/guest/bin" "$out/guest/tests"
+	about="own: $shown against $KDIR (${KERNEL:-KDIR}), ARCH=$ARCH CROSS_COMPILE=$CROSS_COMPILE"
 	tar -C "$dir" "${EXCLUDE[@]}" -cf - . | tar -C "$out/src" -xf - ||
 		die "could not copy $shown to $out/src"
-	diag "own: $shown against $KDIR (${KERNEL:-KDIR}), ARCH=$ARCH CROSS_COMPILE=$CROSS_COMPILE"
 
 	# The kernel's Makefile unexports LC_ALL: the others keep gcc's
 	# quotes ASCII.
 	# shellcheck disable=SC2086 # the kernel's make flags, as words
-	(set -x; LC_ALL=C LANG=C LC_CTYPE=C LC_MESSAGES=C make -C "$KDIR" M="$out/src" ARCH="$ARCH" \
+	# Whatever make started this (make test M=DIR), Kbuild gets only the
+	# author's build: none of that make's variables (MAKEFLAGS).
+	(set -x; env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL LC_ALL=C LANG=C \
+		LC_CTYPE=C LC_MESSAGES=C make -C "$KDIR" M="$out/src" ARCH="$ARCH" \
 		CROSS_COMPILE="$CROSS_COMPILE" W=1 ${KMODLAB_MAKE_FLAGS-} modules) \
 		>"$out/build.log" 2>&1
 	status=$?
@@ -179,15 +184,12 @@ build() {	# DIR OUT
 		fail build
 	else
 		pass build
-		order=$out/src/modules.order
-		# Since 6.2 modules.order lists the .o files, before that the .ko.
-		while read -r m; do
-			m=${m%.o}
-			m=${m%.ko}
-			m=${m#kernel/}
-			case $m in
-			/*) ko=$m.ko ;;
-			*) ko=$out/src/$m.ko ;;
+	fi
+	if [ "$status" -eq 0 ]; then
+		while read -r ko; do
+			case $ko in
+			/*) ;;
+			*) ko=$out/src/$ko ;;
 			esac
 			if [ -r "$ko" ]; then
 				kos+=("$ko")
@@ -197,7 +199,7 @@ build() {	# DIR OUT
 				diag "$ko is in modules.order but was not built"
 				fail "build: $(basename "$ko") built"
 			fi
-		done <"$order"
+		done < <("$top/scripts/kos.sh" "$out/src/modules.order")
 		[ ${#kos[@]} -gt 0 ] || { diag "modules.order is empty: obj-m names no module"; fail "build: a module built"; }
 		printf '%s\n' "${kos[@]}" >"$out/modules.order"
 	fi
@@ -302,7 +304,72 @@ load_order() {	# KO...
 	echo "${list[*]}"
 }
 
+# own_name DIR: the name of DIR's runs, its folder's name.
+own_name() { basename "$(cd "$1" 2>/dev/null && pwd || echo "$1")"; }
+
+# run_test DIR: build DIR for KERNEL into $KMODLAB_BUILD/own/NAME, then
+# boot its modules with the checks every module gets (scripts/guest.sh
+# own). A build that fails is this kernel's result: no boot, its KTAP
+# alone is the verdict.
+run_test() {	# DIR [guest.sh RUN]
+	local name out rc
+
+	name=$(own_name "$1")
+	out=$KMODLAB_BUILD/own/$name
+	rm -f "$out.log" "$out"-*.log "$out.logs"
+	build "$1" "$out"
+	rc=$?
+	[ "$rc" -le 1 ] || exit "$rc"
+	if [ "$rc" -eq 1 ]; then
+		cat "$out/host.ktap"
+		printf '%s\n' label=host/ "$out/host.ktap" label= >"$out.logs"
+		awk -f "$top/qemu/ktap.awk" label=host/ "$out/host.ktap"
+		return 1
+	fi
+	# Each module is loaded, unloaded and cycled: on the edge kernel
+	# (KASAN, kmemleak) a few take a minute, more than a suite run.
+	"$top/scripts/guest.sh" -t "${TIMEOUT:-300}" -o "$out/modules.order" \
+		-f "$out/guest:/kmodlab/own" -k "$out/host.ktap" \
+		-n "own/$name${2:+-$2}" "${2:-own}"
+}
+
+# run_board DIR: build DIR for KDIR (the board's kernel), then deploy and
+# run its checks there (scripts/board.sh with OWN).
+run_board() {	# DIR
+	local name out
+
+	name=$(own_name "$1")
+	out=$KMODLAB_BUILD/own/$name
+	build "$1" "$out" || { cat "$out/host.ktap"; return 1; }
+	OWN=$out LOG=$KMODLAB_BUILD/own/$name-board.log "$top/scripts/board.sh" test
+}
+
+# run_matrix DIR: run_test on each kernel of MATRIX (fetched first if need
+# be), each one's output in build/<kernel>/own/NAME.make.log, then one
+# table of check x kernel (scripts/matrix.sh).
+run_matrix() {	# DIR
+	local dir name k start fail=0
+
+	dir=$(cd "$1" && pwd) || die "no directory '$1'"
+	name=$(own_name "$dir")
+	for k in $MATRIX; do
+		mkdir -p "$top/build/$k/own"
+		make -C "$top" --no-print-directory KERNEL="$k" setup || fail=1
+		printf 'own: %s on %s ... ' "$name" "$k"
+		start=$SECONDS
+		make -C "$top" --no-print-directory KERNEL="$k" test M="$dir" \
+			>"$top/build/$k/own/$name.make.log" 2>&1 || fail=1
+		echo "$(tail -n 1 "$top/build/$k/own/$name.make.log") ($((SECONDS - start)) s)"
+	done
+	# shellcheck disable=SC2086 # MATRIX is a list of kernels
+	(cd "$top" && scripts/matrix.sh -n "own/$name" $MATRIX) && return $fail
+}
+
 case ${1-} in
 build) [ $# -eq 3 ] || usage; build "$2" "$3" ;;
+test) [ $# -eq 2 ] || usage; run_test "$2" ;;
+shell) [ $# -eq 2 ] || usage; run_test "$2" shell ;;
+matrix) [ $# -eq 2 ] || usage; run_matrix "$2" ;;
+board) [ $# -eq 2 ] || usage; run_board "$2" ;;
 *) usage ;;
 esac

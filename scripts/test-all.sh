@@ -8,7 +8,8 @@
 # checks (make test-loader: koinfo's predictions for the modules and the
 # failure fixtures, the trace, compressed modules), the build variants,
 # DKMS and the signed boot (make test-sig); the labs on
-# the default kernel ($KERNEL) and the edge one; then on the default one the QEMU
+# the default kernel ($KERNEL) and the edge one; make test M=DIR on the
+# sample directories (make test-own); then on the default one the QEMU
 # board, make install and the stress run; last, the README's two commands
 # on clean Debian roots (make test-fresh). A failing step does not stop the
 # others; the last line counts every check of every step ("N passed, N
@@ -105,6 +106,7 @@ for k in $loader; do
 	[ "$k" != edge ] || target test-labs-edge edge test-labs build/labs.log
 done
 target test-labs "$KERNEL" test-labs build/labs.log
+target test-own "$KERNEL" test-own build/own.log
 target test-board-qemu "$KERNEL" test-board-qemu "build/$KERNEL/board.log"
 target test-install "$KERNEL" test-install
 target stress "$KERNEL" stress

@@ -220,6 +220,12 @@ check_no_match() {	# NAME ERE TEXT: no line of TEXT matches ERE
 }
 
 check_log() {	# NAME ERE: the kernel log since log_mark matches ERE
+	# Without an ERE it could not fail: the test is wrong, say so.
+	[ -n "${2-}" ] || {
+		ktap_print_msg "check_log NAME ERE: no ERE for '$1'"
+		ktap_test_fail "$1"
+		return
+	}
 	log_get
 	check_match "$1" "$2" "$since"
 }

@@ -41,7 +41,10 @@
 #   M: the kernel log since the cycles is clean
 # Last, with kmemleak (/sys/kernel/debug/kmemleak: the edge kernel; a
 # skip elsewhere, saying so), after a wait and two scans:
-#   M: kmemleak finds no leak of its   no report whose backtrace names [M]
+#   M: kmemleak finds no leak of its   no report of an object that a
+#                                  modprobe of M's allocated (kmemleak's
+#                                  "comm ..., pid N": by scan time M is
+#                                  gone, and its backtrace names no [M])
 # A module that does not load skips its later checks (the load failed).
 #
 # An author's own tests (DIR/tests/*.sh, in /kmodlab/own/tests) run after

@@ -21,7 +21,7 @@ ktap_set_plan 6
 log_mark
 run modprobe chrdev
 check_run "modprobe chrdev" 0
-check_log "chrdev: /dev/chrdev is [0-9]+:0$"
+check_log "chrdev logs the device number it got" "chrdev: /dev/chrdev is [0-9]+:0$"
 check_eq "/dev/chrdev is a character device" yes \
 	"$([ -c /dev/chrdev ] && echo yes || echo no)"
 run chrdev_app /dev/chrdev "hello, LubanCat"

@@ -24,7 +24,8 @@ ktap_set_plan 8
 log_mark
 run modprobe parametermodule itype=7 btype=1 ctype=board iarray=1,2,3
 check_run "modprobe parametermodule itype=7 btype=1 ctype=board iarray=1,2,3" 0
-check_log "parametermodule: itype=7 btype=1 ctype=board iarray has 3$"
+check_log "parametermodule logs the values it was given" \
+	"parametermodule: itype=7 btype=1 ctype=board iarray has 3$"
 check_eq "sysfs: itype btype ctype iarray" "7 Y board 1,2,3" \
 	"$(value $p/itype) $(value $p/btype) $(value $p/ctype) $(value $p/iarray)"
 echo 42 >$p/itype
@@ -35,7 +36,7 @@ check_run "modprobe -r parametermodule" 0
 log_mark
 run modprobe calc_user a=9 b=4
 check_run "modprobe calc_user a=9 b=4 (calculation first)" 0
-check_log "calc_user: 9 \+ 4 = 13, 9 - 4 = 5$"
+check_log "calc_user computes with calculation's exports" "calc_user: 9 \+ 4 = 13, 9 - 4 = 5$"
 check_eq "calculation is held by calc_user" calc_user \
 	"$(ls /sys/module/calculation/holders 2>&1)"
 ktap_finished

@@ -1,0 +1,80 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host side: 'make test M=DIR' on the sample module directories beside
+# this file, each a path a user's own modules may take, with the result
+# each must give (make test-own; scripts/own.sh):
+#   lubancat/    the LubanCat tutorial's shape: a Makefile that hard-codes
+#                KERNEL_DIR, ARCH and CROSS_COMPILE; a module exporting
+#                what another uses; a character device and its chrdev_app.c;
+#                parameters; its own guest tests. Passes on every kernel of
+#                MATRIX (make test-matrix M=DIR, one table), on the QEMU
+#                board (make test-board-qemu M=DIR), and its files are
+#                left as they were.
+#   init-fails/  init returns -ENODEV: the run fails and says which module
+#                and why, in modprobe's and the module's words.
+#   leaks/       leaks on purpose: the edge kernel's kmemleak names it.
+#   old-api/     uses set_fs(), gone from arm64 in 5.11: builds and passes
+#                on 5.10; on 6.1 "build" fails with the compiler's error.
+#   and a DIR that is not there, or has no Kbuild or Makefile: a clear
+#   error before anything is built.
+# Each run is a make of its own: minutes, so this runs in make test-own
+# (and test-all), not beside make test.
+
+TESTS_DIR=${0%/*}/..
+# shellcheck source=tests/kmodlab.sh
+. "$TESTS_DIR/kmodlab.sh"
+
+top=$(cd "${0%/*}/../.." && pwd)
+samples=tests/external
+MATRIX=${MATRIX:?run it through make, which exports it}
+
+# own ARG...: make ARG... from the top, its output in $out, status in $rc.
+own() { run make -C "$top" --no-print-directory "$@"; }
+
+ktap_print_header
+ktap_set_plan 18
+
+# A listing of every file with its checksum: nothing may change.
+before=$(cd "$top/$samples" && find . -type f | LC_ALL=C sort | xargs md5sum)
+
+own test-matrix M=$samples/lubancat MATRIX="$MATRIX"
+check_run "lubancat: make test-matrix M=DIR passes on $MATRIX" 0
+check_match "... one table: a row per check, a column per kernel" \
+	'^host/own-build: build: chrdev\.ko built +ok' "$out"
+check_match "... the user program ran in the guest" '^chrdev: chrdev_app reads back what it wrote +ok' "$out"
+check_match "... the export and its user loaded, in order" '^own: calc_user: loads with modprobe +ok' "$out"
+
+own test-board-qemu M=$samples/lubancat
+check_run "lubancat: make test-board-qemu M=DIR passes over ssh" 0 '^[1-9][0-9]* passed, 0 failed'
+
+own test M=$samples/init-fails
+check_run "init-fails: make test M=DIR fails" 2
+check_match "... naming the module and modprobe's words" \
+	"init_fails: its init failed: .*could not insert 'init_fails': No such device" "$out"
+check_match "... and the module's own log line" 'init_fails: no device found: -19' "$out"
+
+own test M=$samples/leaks KERNEL=edge
+check_run "leaks: make test M=DIR KERNEL=edge fails" 2
+check_match "... kmemleak names the module that leaked" \
+	'leak_pages: kmemleak finds no leak of its' "$out"
+
+own test-matrix M=$samples/old-api MATRIX="5.10 6.1"
+check_run "old-api: make test-matrix M=DIR MATRIX=\"5.10 6.1\" fails" 2
+check_match "... it builds and loads on 5.10" \
+	'^own: old_api: loads with modprobe +ok +-$' "$out"
+check_match "... the build fails on 6.1" '^host/own-build: build +ok +FAIL$' "$out"
+check_match "... and the table says why: the compiler's first error" \
+	"^# 6.1: host/own-build: build: .*old_api\\.c:[0-9]+:[0-9]+: error: " "$out"
+
+own test M=$samples/nosuch
+check_run "a DIR that is not there: a clear error" 2 "no directory '$samples/nosuch'"
+own test M=tests/setup
+check_run "a DIR with neither Kbuild nor Makefile: a clear error" 2 \
+	'has neither a Kbuild nor a Makefile'
+
+after=$(cd "$top/$samples" && find . -type f | LC_ALL=C sort | xargs md5sum)
+check_eq "the sample directories are left as they were" "$before" "$after"
+check_eq "... and git sees no change in them" "" \
+	"$(git -C "$top" status --porcelain -- "$samples")"
+ktap_finished
