@@ -344,7 +344,8 @@ test-matrix:
 		{ $(MAKE) --no-print-directory KERNEL=$$k modules-clean && \
 		  $(MAKE) --no-print-directory KERNEL=$$k W=1 test; \
 		} > build/$$k/make.log 2>&1 || fail=1; \
-		echo "$$(tail -n 1 build/$$k/make.log) ($$(($$(date +%s) - start)) s)"; \
+		v=$$(grep -E '^[0-9]+ passed, ' build/$$k/make.log | tail -n 1); \
+		echo "$${v:-$$(tail -n 1 build/$$k/make.log)} ($$(($$(date +%s) - start)) s)"; \
 	done; \
 	scripts/matrix.sh $(MATRIX) && exit $$fail
 endif

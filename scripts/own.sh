@@ -348,7 +348,7 @@ run_board() {	# DIR
 # be), each one's output in build/<kernel>/own/NAME.make.log, then one
 # table of check x kernel (scripts/matrix.sh).
 run_matrix() {	# DIR
-	local dir name k start fail=0
+	local dir name k start log verdict fail=0
 
 	dir=$(cd "$1" && pwd) || die "no directory '$1'"
 	name=$(own_name "$dir")
@@ -359,7 +359,10 @@ run_matrix() {	# DIR
 		start=$SECONDS
 		make -C "$top" --no-print-directory KERNEL="$k" test M="$dir" \
 			>"$top/build/$k/own/$name.make.log" 2>&1 || fail=1
-		echo "$(tail -n 1 "$top/build/$k/own/$name.make.log") ($((SECONDS - start)) s)"
+		# Its verdict, else (a usage error) its last line.
+		log=$top/build/$k/own/$name.make.log
+		verdict=$(grep -E '^[0-9]+ passed, ' "$log" | tail -n 1)
+		echo "${verdict:-$(tail -n 1 "$log")} ($((SECONDS - start)) s)"
 	done
 	# shellcheck disable=SC2086 # MATRIX is a list of kernels
 	(cd "$top" && scripts/matrix.sh -n "own/$name" $MATRIX) && return $fail
