@@ -61,7 +61,7 @@ name=${name:-$run}
 # kernel_log)?
 case $run in
 tests | loader | sig | own) ktap=1 kernel_log=1 ;;
-stress | installed | lab) ktap=1 kernel_log= ;;
+stress | installed | lab) ktap=1 kernel_log='' ;;
 demo | trace | none | board) ktap='' kernel_log='' ;;
 shell) ktap='' kernel_log='' boot_opts+=(-i) ;;
 *) die "no run '$run' (see the usage: scripts/guest.sh)" ;;
