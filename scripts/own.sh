@@ -139,13 +139,13 @@ build() {	# DIR OUT
 	grep -Eq '^[[:space:]]*obj-(m|\$\([A-Za-z0-9_]+\))[[:space:]]*[:+]?=' "$kfile" ||
 		die "$shown/${kfile##*/} has no obj-m line: Kbuild would build nothing (add e.g. 'obj-m := hello.o')"
 	[ -n "${KDIR-}" ] || die "KDIR is not set: name the kernel tree to build against (make sets it: make test M=$shown)"
-	[ -r "$KDIR/Makefile" ] || die "KDIR '$KDIR' is not a kernel tree (no Makefile): run 'make setup KERNEL=${KERNEL:-6.1}' or name another KDIR"
+	[ -r "$KDIR/Makefile" ] || die "KDIR '$KDIR' is not a kernel tree (no Makefile): run 'make setup KERNEL=$KERNEL' or name another KDIR"
 	[ -x "$KOINFO" ] || die "no $KOINFO: run 'make koinfo'"
 	command -v "${CROSS_COMPILE}gcc" >/dev/null ||
 		die "${CROSS_COMPILE}gcc not found: run 'make setup'"
 	out=$(realpath -m "$out")
 	case $out/ in
-	"$dir"/*) die "OUT '$out' is inside DIR '$dir', which is never written to: choose another OUT (e.g. build/${KERNEL:-6.1}/own/${dir##*/})" ;;
+	"$dir"/*) die "OUT '$out' is inside DIR '$dir', which is never written to: choose another OUT (e.g. build/$KERNEL/own/${dir##*/})" ;;
 	esac
 	case $out in
 	*[[:space:]]*) die "OUT '$out' has a space in it, and Kbuild cannot build there" ;;

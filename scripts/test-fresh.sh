@@ -193,7 +193,9 @@ unpack() {
 		chmod 0440 "$root/etc/sudoers.d/$who"
 	fi
 	# kmodlab's downloads, shared per release and user (it downloads as
-	# the user); the rest of its cache starts empty.
+	# the user); the rest of its cache starts empty. The path is where the
+	# Makefile's KMODLAB_CACHE points for that user in a new root, which
+	# sets no XDG_CACHE_HOME.
 	debs=$store/$release-debs-$who
 	mkdir -p "$debs" "$root$home/.cache/kmodlab/debs"
 	bind "$debs" "$root$home/.cache/kmodlab/debs"
