@@ -16,6 +16,8 @@
 #   leaks/       leaks on purpose: the edge kernel's kmemleak names it.
 #   old-api/     uses set_fs(), gone from arm64 in 5.11: builds and passes
 #                on 5.10; on 6.1 "build" fails with the compiler's error.
+#   hangs/       init never returns: the run ends at TIMEOUT (30 s here)
+#                and says the guest hung, naming the console log.
 #   and a DIR that is not there, or has no Kbuild or Makefile: a clear
 #   error before anything is built.
 # Each run is a make of its own: minutes, so this runs in make test-own
@@ -33,7 +35,7 @@ MATRIX=${MATRIX:?run it through make, which exports it}
 own() { run make -C "$top" --no-print-directory "$@"; }
 
 ktap_print_header
-ktap_set_plan 18
+ktap_set_plan 20
 
 # A listing of every file with its checksum: nothing may change.
 before=$(cd "$top/$samples" && find . -type f | LC_ALL=C sort | xargs md5sum)
@@ -66,6 +68,11 @@ check_match "... it builds and loads on 5.10" \
 check_match "... the build fails on 6.1" '^host/own-build: build +ok +FAIL$' "$out"
 check_match "... and the table says why: the compiler's first error" \
 	"^# 6.1: host/own-build: build: .*old_api\\.c:[0-9]+:[0-9]+: error: " "$out"
+
+own test M=$samples/hangs TIMEOUT=30
+check_run "hangs: make test M=DIR TIMEOUT=30 fails" 2
+check_match "... saying the guest hung and where its console log is" \
+	'boot: FAILED: the guest hung: no power-off within 30 s \(see .*/own/hangs\.log\)' "$out"
 
 own test M=$samples/nosuch
 check_run "a DIR that is not there: a clear error" 2 "no directory '$samples/nosuch'"
