@@ -171,8 +171,10 @@ all: modules koinfo
 
 .DELETE_ON_ERROR:
 
-# The cached headers are fetched the first time they are needed.
-ifneq ($(OWN_KDIR),)
+# The cached headers are fetched the first time they are needed: when
+# KDIR is the Makefile's own (DKMS, for one, names the cached headers
+# itself, from a copy of the tree that has no scripts/setup.sh).
+ifeq ($(origin KDIR),override)
 modules: setup
 $(STAMP): | setup
 endif

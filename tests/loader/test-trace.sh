@@ -110,6 +110,22 @@ check_eq "... in that order" "$(first init) $(first freeing)" \
 check_match "... do_init_module returns -19" 'init_done: .* ret=-19' "$out"
 check_match "... and so does load_module" 'load_done: .* ret=-19' "$out"
 
+# lookup NAME: delete_module() called find_module() (find_module_all()
+# on newer kernels) in the trace in $out. Debian's 5.10, 6.1 and 6.12 show
+# the call; the edge kernel (7.2, built with sid's gcc) inlines it into
+# delete_module() (both are in kernel/module/main.c), so from 7 on a graph
+# without it is a skip that says so, not a failure.
+lookup() {
+	if __match '^lookup +\| +find_module(_all)?\(' "$out"; then
+		ktap_test_pass "$1"
+	else
+		case $RELEASE in
+		[0-6].*) check_match "$1" '^lookup +\| +find_module(_all)?\(' "$out" ;;
+		*) ktap_test_skip "$1" "find_module() is inlined into delete_module() in $RELEASE: no call to trace" ;;
+		esac
+	fi
+}
+
 # delete_module(): find_module(), try_stop_module(), the exit, then
 #	free_module(mod);
 #	/* someone could wait for the module in add_unformed_module() */
@@ -120,7 +136,7 @@ check_match "... and so does load_module" 'load_done: .* ret=-19' "$out"
 log_mark
 run "$TESTS_DIR/trace-load.sh" -k -r helloworld
 check_run "traced rmmod helloworld succeeds" 0 'delete_done: .* ret=0'
-check_match "... it looks the module up: find_module" '^lookup +\| +find_module\(' "$out"
+lookup "... it looks the module up: find_module"
 check_log "... its exit runs, untraced (__exit is notrace)" '] helloworld: goodbye, world$'
 check_match "... then free_module()" '^freeing +\| +free_module\(' "$out"
 
@@ -135,7 +151,7 @@ check_run "traced rmmod -f exporter, used by consumer, is refused: -EWOULDBLOCK"
 	'delete_done: .* ret=-11'
 check_match "... kmod says Resource temporarily unavailable" \
 	'could not remove module exporter: Resource temporarily unavailable' "$out"
-check_match "... after find_module" '^lookup +\| +find_module\(' "$out"
+lookup "... after find_module"
 check_no_match "... no exit ran, nothing was freed" \
 	'exporter_exit|^freeing ' "$out"
 check_eq "... both stay loaded" "yes yes " "$(loaded exporter consumer)"
