@@ -101,9 +101,12 @@ KMODLAB_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kmodlab
 KCACHE := $(KMODLAB_CACHE)/kernels/$(KERNEL)
 # KDIR: the user's, or KERNEL's cached headers. The one derived here goes
 # to the scripts as KMODLAB_OWN_KDIR too: a script that runs make again for
-# another KERNEL passes it on unchanged, and it is then derived anew.
+# another KERNEL passes it on unchanged, and it is then derived anew. A
+# KDIR on the command line is the caller's (DKMS's, for one), whatever it is.
+ifneq ($(origin KDIR),command line)
 ifeq ($(KDIR),$(KMODLAB_OWN_KDIR))
 override KDIR := $(KCACHE)/build
+endif
 endif
 OWN_KDIR := $(filter $(KCACHE)/build,$(KDIR))
 ifneq ($(words $(KMODLAB_CACHE)),1)
