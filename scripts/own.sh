@@ -90,8 +90,6 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib/facts.sh
 . "$top/scripts/lib/facts.sh"
-# kmod's modinfo lives in /usr/sbin, which a user's PATH may not name.
-PATH=$PATH:/usr/sbin:/sbin
 CYCLES=${CYCLES:-10}
 OWN_WARNINGS=${OWN_WARNINGS:-show}
 
@@ -127,7 +125,7 @@ EXCLUDE=(--exclude=.git --exclude='*.o' --exclude='*.ko' --exclude='*.mod'
 	 --exclude='*.symtypes' --exclude='*.dwo')
 
 build() {	# DIR OUT
-	local dir=$1 out=$2 shown=${1%/} kfile f ko kos=() names=()
+	local dir=$1 out=$2 shown=${1%/} kfile f ko kos=()
 	local status warns nwarn
 
 	[ -d "$dir" ] || die "no directory '$dir': name a folder of out-of-tree modules (a Kbuild or Makefile with obj-m)"
@@ -193,7 +191,6 @@ build() {	# DIR OUT
 			esac
 			if [ -r "$ko" ]; then
 				kos+=("$ko")
-				names+=("$(basename "$ko" .ko)")
 				pass "build: $(basename "$ko") built"
 			else
 				diag "$ko is in modules.order but was not built"
