@@ -264,10 +264,18 @@ value() {
 	{ read -r _v <"$1" && printf '%s\n' "$_v"; } 2>&1
 }
 
-module_loaded() {	# NAME: /proc/modules lists it
-	while read -r _name _; do
-		[ "$_name" != "$1" ] || return 0
-	done </proc/modules
+# module_loaded NAME: /proc/modules lists it. Read by cat, in one read(2)
+# that the kernel fills under module_mutex (kernel/module/procfs.c,
+# m_start()): the shell's read builtin reads a byte at a time, and
+# seq_file finds each next line by its index in the list of modules, so
+# a module that another test file loads or removes between two lines
+# shifts the list under the reader, and a line is skipped or read twice.
+module_loaded() {
+	case "
+$(cat /proc/modules)" in
+	*"
+$1 "*) return 0 ;;
+	esac
 	return 1
 }
 

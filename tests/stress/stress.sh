@@ -56,10 +56,12 @@ rate() {	# CYCLES CENTISECONDS
 		$((_cs % 100)) $((_r10 / 10)) $((_r10 % 10))
 }
 
+# /proc/modules in one read, as module_loaded (kmodlab.sh) says why.
 modules_state() {
-	while read -r _name _size _refs _users _state _rest; do
+	# shellcheck disable=SC2002 # cat reads it whole; the shell would not
+	cat /proc/modules | while read -r _name _size _refs _users _state _rest; do
 		echo "$_name $_refs $_users $_state"
-	done </proc/modules | sort
+	done | sort
 }
 
 # Documentation/admin-guide/tainted-kernels.rst: the letter of each bit,
