@@ -52,7 +52,7 @@
 #   OUT/src/            the copy, built
 #   OUT/build.log       every line Kbuild, koinfo and gcc printed
 #   OUT/build-shown.log Kbuild's lines, DIR's files named DIR/FILE
-#   OUT/host.ktap       one KTAP test file "own-build" (qemu/verdict.awk
+#   OUT/host.ktap       one KTAP test file "own-build" (qemu/ktap.awk
 #                       counts it): "build" (make modules: on a failure a
 #                       "#" line with the compiler's or modpost's first
 #                       error), "build: NAME.ko built" for each module,
