@@ -45,6 +45,8 @@
 #
 # Variables: RELEASE  the running kernel (default: uname -r; run.sh sets it)
 #            KO_DIR   the built modules (default: /lib/modules/$RELEASE/extra)
+#            KMODLAB_FIXTURES  the failure fixtures, fixture_*.ko (default:
+#                     /kmodlab/fixtures, where qemu/init's image has them)
 
 # shellcheck source-path=SCRIPTDIR
 TESTS_DIR=${TESTS_DIR:-${0%/*}}
@@ -53,6 +55,7 @@ TESTS_DIR=${TESTS_DIR:-${0%/*}}
 
 RELEASE=${RELEASE:-$(uname -r)}
 KO_DIR=${KO_DIR:-/lib/modules/$RELEASE/extra}
+KMODLAB_FIXTURES=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
 
 run() {
 	# A kmod tool by its path (kmod_tools.sh's kmod_NAME), not through its
@@ -279,10 +282,16 @@ $1 "*) return 0 ;;
 	return 1
 }
 
-# loaded NAME...: "yes" or "no" for each, on one line
+# loaded NAME...: "yes" or "no" for each, on one line (one read, as above)
 loaded() {
+	_mods="
+$(cat /proc/modules)"
 	for _n; do
-		module_loaded "$_n" && printf 'yes ' || printf 'no '
+		case $_mods in
+		*"
+$_n "*) printf 'yes ' ;;
+		*) printf 'no ' ;;
+		esac
 	done
 }
 
@@ -341,8 +350,8 @@ require_modules() {	# NAME...
 		ktap_skip_all "kmod's$KMOD_MISSING not found (busybox's do not count)"
 	for _m in ${KMODLAB_MODULES-} "$@"; do
 		[ "$_m" = all ] || [ -r "$KO_DIR/$_m.ko" ] ||
-			[ -r "${KMODLAB_FIXTURES:-/kmodlab/fixtures}/$_m.ko" ] ||
-			__wrong_file "$_m: not a module of the suite (no $KO_DIR/$_m.ko, no ${KMODLAB_FIXTURES:-/kmodlab/fixtures}/$_m.ko)"
+			[ -r "$KMODLAB_FIXTURES/$_m.ko" ] ||
+			__wrong_file "$_m: not a module of the suite (no $KO_DIR/$_m.ko, no $KMODLAB_FIXTURES/$_m.ko)"
 	done
 	# Run by run.sh, which schedules by the declaration: keep it true.
 	if [ -n "${KMODLAB_MODULES+set}" ]; then

@@ -21,7 +21,7 @@
 # shellcheck source=tests/kmodlab.sh
 . "${0%/*}/kmodlab.sh"
 
-fx=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
+fx=$KMODLAB_FIXTURES
 exp=/sys/module/exporter
 counters=/sys/kernel/debug/exporter/counters
 

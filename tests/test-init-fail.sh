@@ -19,7 +19,7 @@
 # shellcheck source=tests/kmodlab.sh
 . "${0%/*}/kmodlab.sh"
 
-fx=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
+fx=$KMODLAB_FIXTURES
 ko=$fx/fixture_init_fail.ko
 exp=/sys/module/exporter
 counters=/sys/kernel/debug/exporter/counters

@@ -11,7 +11,7 @@
 # shellcheck source=tests/kmodlab.sh
 . "${0%/*}/kmodlab.sh"
 
-fx=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
+fx=$KMODLAB_FIXTURES
 ko=$fx/fixture_vermagic.ko
 tree=/tmp/kmodlab-vermagic
 

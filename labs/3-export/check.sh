@@ -47,7 +47,7 @@ $(kind exporter_counter_add) $(module_loaded consumer && echo yes || echo no)"
 # (verify_namespace_is_imported() in kernel/module/main.c).
 HINT='EXPORT_SYMBOL_NS_GPL(exporter_counter_reset, EXPORTER_ADMIN);'
 log_mark
-run insmod /kmodlab/fixtures/fixture_no_import.ko
+run insmod "$KMODLAB_FIXTURES/fixture_no_import.ko"
 case $(log_since) in
 *"from namespace EXPORTER_ADMIN, but does not import it"*) ns=refused ;;
 *) ns=accepted ;;

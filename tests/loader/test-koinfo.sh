@@ -33,7 +33,7 @@ TESTS_DIR=${0%/*}/..
 . "$TESTS_DIR/kmodlab.sh"
 
 pred=${KOINFO_PREDICT:-${0%/*}/../../koinfo-predict.txt}
-fx=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
+fx=$KMODLAB_FIXTURES
 tab=$(printf '\t') nl='
 '
 after_load='fixture_init_fail fixture_no_exit fixture_slow_init'

@@ -25,7 +25,7 @@ TESTS_DIR=${0%/*}/..
 # shellcheck source=tests/kmodlab.sh
 . "$TESTS_DIR/kmodlab.sh"
 
-fx=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
+fx=$KMODLAB_FIXTURES
 slow=$fx/fixture_slow_init.ko
 noexit=$fx/fixture_no_exit.ko
 sys=/sys/module/fixture_slow_init
