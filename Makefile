@@ -19,7 +19,8 @@
 #   make test-fresh the README's two commands on clean Debian 12 and 13
 #                   roots, as root and as a user with sudo (needs root)
 #   make demo       boot and walk through the tutorial's commands
-#   make shell      boot and get a shell in the guest
+#   make shell      boot and get a shell in the guest (N=<lab>: with your
+#                   lab's modules from labs/work/, as make lab N= builds them)
 #   make trace MODULE=helloworld [UNLOAD=1]
 #                   boot, load module M with the kernel's function-graph
 #                   tracer on, print the loader's call graph by stage
@@ -423,9 +424,10 @@ trace: image
 		{ grep '^trace-load: [a-z]* .*: exit ' $(BUILD)/$@.log >&2; \
 		  echo "make trace: $(MODULE) did not $(if $(UNLOAD),unload,load)" >&2; exit 1; }
 
+# With N: your lab's modules (labs/work/), installed as make lab boots them.
 ifeq ($(M),)
 shell: image
-	@$(GUEST) $(SUITE_FILES) shell
+	@$(if $(N),labs/lab.sh shell $(N),$(GUEST) $(SUITE_FILES) shell)
 endif
 
 # Labs: skeletons for a learner, a learner's self-check, and CI's proof

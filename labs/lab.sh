@@ -12,6 +12,9 @@
 #                                    keeping any file already there
 #        labs/lab.sh check N [DIR]   build lab N from DIR/<n>-<topic>, run its
 #                                    checks, print each TODO and the score
+#        labs/lab.sh shell N [DIR]   build lab N from DIR/<n>-<topic> and open
+#                                    a guest shell with it installed, as check
+#                                    boots it (make shell N=...)
 #        labs/lab.sh prove           each lab scores full on its solution and
 #                                    zero on its skeleton (KTAP, for CI)
 #   DIR defaults to labs/work.
@@ -70,6 +73,40 @@ skels() {	# DIR [LAB...]
 	done
 }
 
+# build LAB WORK LOG: Kbuild on the learner's folder, if it has modules;
+# on a failure, its errors and the score 0.
+build() {
+	local lab=$1 work=$2 log=$3
+
+	[ -e "$work/Makefile" ] || [ -e "$work/Kbuild" ] || return 0
+	echo "lab: building $work"
+	# shellcheck disable=SC2086 # the kernel's make flags, as words
+	if ! make -C "$KDIR" M="$work" ARCH="$ARCH" \
+	     CROSS_COMPILE="$CROSS_COMPILE" ${KMODLAB_MAKE_FLAGS-} modules \
+	     >"$log.build" 2>&1; then
+		grep -E 'error|ERROR|warning' "$log.build" | head -n 20
+		echo "lab ${lab##*/}: 0/$(todos "$lab") (the build failed: fix the ERROR above)"
+		return 1
+	fi
+	grep -E 'warning' "$log.build" || true
+}
+
+# guest LAB WORK RUN [guest.sh option]...: boot with the learner's modules
+# installed as the suite's are, the lab's check.sh, and the suite's
+# modules and failure fixtures as probes.
+guest() {
+	local lab=$1 work=$2 run=$3
+
+	shift 3
+	# shellcheck disable=SC2046 # one -f FILE:PATH a pair of words
+	"$top/scripts/guest.sh" "$@" \
+		-o "$work/modules.order" -f "$lab/check.sh:/kmodlab/lab/check.sh" \
+		-f "$KMODLAB_BUILD/fixtures:/kmodlab/fixtures" \
+		$(cd "$top" && scripts/kos.sh | while read -r m; do
+			echo "-f $(realpath "$m"):/kmodlab/suite/${m##*/}"; done) \
+		"$run"
+}
+
 # check N DIR: print each check and "lab N: P/T"; succeed when P = T.
 check() {
 	local lab work total log passed
@@ -81,31 +118,12 @@ check() {
 	[ -d "$work" ] || die "no $work: run 'make skels' first"
 	mkdir -p "$build"
 	log=$build/${lab##*/}.log
-
-	if [ -e "$work/Makefile" ] || [ -e "$work/Kbuild" ]; then
-		echo "lab: building $work"
-		# shellcheck disable=SC2086 # the kernel's make flags, as words
-		if ! make -C "$KDIR" M="$work" ARCH="$ARCH" \
-		     CROSS_COMPILE="$CROSS_COMPILE" ${KMODLAB_MAKE_FLAGS-} modules \
-		     >"$log.build" 2>&1; then
-			grep -E 'error|ERROR|warning' "$log.build" | head -n 20
-			echo "lab ${lab##*/}: 0/$total (the build failed: fix the ERROR above)"
-			return 1
-		fi
-		grep -E 'warning' "$log.build"
-	fi
+	build "$lab" "$work" "$log" || return 1
 
 	if [ "$where" = guest ]; then
 		echo "lab: booting the guest (log: $log)"
-		# The learner's modules, installed as the suite's are; the
-		# suite's modules and failure fixtures serve as probes.
-		# shellcheck disable=SC2046 # one -f FILE:PATH a pair of words
-		"$top/scripts/guest.sh" -q -n "labs/${lab##*/}" \
-			-o "$work/modules.order" -f "$lab/check.sh:/kmodlab/lab/check.sh" \
-			-f "$KMODLAB_BUILD/fixtures:/kmodlab/fixtures" \
-			$(cd "$top" && scripts/kos.sh | while read -r m; do
-				echo "-f $(realpath "$m"):/kmodlab/suite/${m##*/}"; done) \
-			lab >/dev/null || [ -s "$log" ] || return 1
+		guest "$lab" "$work" lab -q -n "labs/${lab##*/}" >/dev/null ||
+			[ -s "$log" ] || return 1
 	else
 		LAB_WORK=$work "$top/tests/run.sh" "$lab/check.sh" >"$log" 2>&1
 	fi
@@ -117,6 +135,27 @@ check() {
 		 awk -F '\t' '$2 == "ok" && $3 ~ /: TODO [0-9]+/' | wc -l)
 	echo "lab ${lab##*/}: $passed/$total"
 	[ "$passed" -eq "$total" ]
+}
+
+# shell N DIR: the learner's lab N in a guest shell, to try by hand.
+shell() {
+	local lab work log
+
+	lab=$(lab_dir "$1") || exit 2
+	work=$(realpath -m "$2/${lab##*/}")
+	conf "$lab"
+	[ "$where" = guest ] ||
+		die "lab ${lab##*/} runs on the host (labs/${lab##*/}/lab.conf: where=$where): there is no guest to open; run 'make lab N=$1'"
+	[ -d "$work" ] || die "no $work: run 'make skels' first"
+	mkdir -p "$build"
+	log=$build/${lab##*/}-shell.log
+	build "$lab" "$work" "$log" || return 1
+	echo "lab: in the guest, your modules are in /lib/modules/\$(uname -r)/extra"
+	echo "lab: (depmod'ed: modprobe knows them); the suite's are in /kmodlab/suite,"
+	echo "lab: its failure fixtures in /kmodlab/fixtures; the lab's checks:"
+	echo "lab:   TESTS_DIR=/kmodlab/tests sh /kmodlab/lab/check.sh"
+	echo "lab: poweroff -f leaves (console log: $log)"
+	guest "$lab" "$work" shell -n "labs/${lab##*/}-shell"
 }
 
 # prove: every lab's checks pass on the solution and all fail on the skeleton.
@@ -172,6 +211,8 @@ case ${1-} in
 skels)	[ $# -le 2 ] || usage; skels "${2:-$top/labs/work}" ;;
 check)	{ [ $# -ge 2 ] && [ $# -le 3 ]; } || usage
 	check "$2" "${3:-$top/labs/work}" ;;
+shell)	{ [ $# -ge 2 ] && [ $# -le 3 ]; } || usage
+	shell "$2" "${3:-$top/labs/work}" ;;
 prove)	[ $# -eq 1 ] || usage
 	# One test file's worth of KTAP, as tests/run.sh prints it.
 	printf 'KTAP version 1\n1..1\n'
