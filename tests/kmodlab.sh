@@ -267,31 +267,22 @@ value() {
 	{ read -r _v <"$1" && printf '%s\n' "$_v"; } 2>&1
 }
 
-# module_loaded NAME: /proc/modules lists it. Read by cat, in one read(2)
-# that the kernel fills under module_mutex (kernel/module/procfs.c,
-# m_start()): the shell's read builtin reads a byte at a time, and
-# seq_file finds each next line by its index in the list of modules, so
-# a module that another test file loads or removes between two lines
-# shifts the list under the reader, and a line is skipped or read twice.
+# module_loaded NAME: the kernel has module NAME, being loaded or live (or
+# going): its /sys/module/NAME/initstate exists, from mod_sysfs_setup() in
+# load_module() to mod_sysfs_teardown() in free_module() (a built-in
+# module's folder has no initstate). A test, not a read: /proc/modules
+# read by the shell's read builtin, a byte at a time, skips a line when
+# another test file loads or removes a module between two lines (seq_file
+# finds each next line by its index in the list of modules), and a cat
+# of it costs a process.
 module_loaded() {
-	case "
-$(cat /proc/modules)" in
-	*"
-$1 "*) return 0 ;;
-	esac
-	return 1
+	[ -e "/sys/module/$1/initstate" ]
 }
 
-# loaded NAME...: "yes" or "no" for each, on one line (one read, as above)
+# loaded NAME...: "yes" or "no" for each, on one line
 loaded() {
-	_mods="
-$(cat /proc/modules)"
 	for _n; do
-		case $_mods in
-		*"
-$_n "*) printf 'yes ' ;;
-		*) printf 'no ' ;;
-		esac
+		module_loaded "$_n" && printf 'yes ' || printf 'no '
 	done
 }
 
