@@ -73,9 +73,9 @@ skels() {	# DIR [LAB...]
 	done
 }
 
-# build LAB WORK LOG: Kbuild on the learner's folder, if it has modules;
+# build_work LAB WORK LOG: Kbuild on the learner's folder, if it has modules;
 # on a failure, its errors and the score 0.
-build() {
+build_work() {
 	local lab=$1 work=$2 log=$3
 
 	[ -e "$work/Makefile" ] || [ -e "$work/Kbuild" ] || return 0
@@ -118,7 +118,7 @@ check() {
 	[ -d "$work" ] || die "no $work: run 'make skels' first"
 	mkdir -p "$build"
 	log=$build/${lab##*/}.log
-	build "$lab" "$work" "$log" || return 1
+	build_work "$lab" "$work" "$log" || return 1
 
 	if [ "$where" = guest ]; then
 		echo "lab: booting the guest (log: $log)"
@@ -149,7 +149,7 @@ shell() {
 	[ -d "$work" ] || die "no $work: run 'make skels' first"
 	mkdir -p "$build"
 	log=$build/${lab##*/}-shell.log
-	build "$lab" "$work" "$log" || return 1
+	build_work "$lab" "$work" "$log" || return 1
 	echo "lab: in the guest, your modules are in /lib/modules/\$(uname -r)/extra"
 	echo "lab: (depmod'ed: modprobe knows them); the suite's are in /kmodlab/suite,"
 	echo "lab: its failure fixtures in /kmodlab/fixtures; the lab's checks:"
