@@ -16,8 +16,11 @@
 #
 # Usage: trace-load.sh [-k] MODULE|FILE.ko [PARAM=VALUE]...   (in the guest, as root)
 #        trace-load.sh [-k] -r [-f] MODULE
+#        trace-load.sh -a FILE   (anywhere: annotate a trace saved before)
 #   -k  leave the tracer set up for the next run (setting it up is slow)
 #   -r  trace kmod's rmmod MODULE (with -f: rmmod -f) instead of a load
+#   -a  print FILE, a function_graph trace (/sys/kernel/tracing/trace)
+#       of these functions, annotated as a run prints its own
 #   MODULE is loaded with modprobe (which does nothing when it is loaded
 #   already), FILE.ko with insmod (which always asks the kernel), after
 #   modprobe has loaded what its depends= names. A MODULE modprobe does
@@ -26,22 +29,6 @@
 #   shows an init that fails.
 # Run by `make trace MODULE=MODULE [UNLOAD=1]` (qemu/init: kmodlab_run=trace)
 # and by tests/loader/test-trace.sh.
-
-T=/sys/kernel/tracing
-[ $# -ge 1 ] || { echo "usage: $0 [-k] MODULE|FILE.ko [PARAM=VALUE]..." >&2; exit 2; }
-[ -w $T/current_tracer ] || { echo "trace-load: no tracefs at $T" >&2; exit 4; }
-read -r tracers <$T/available_tracers
-case " $tracers " in
-*" function_graph "*) ;;
-*) echo "trace-load: no function_graph tracer in this kernel (CONFIG_FUNCTION_GRAPH_TRACER)" >&2
-   exit 4 ;;
-esac
-[ -w $T/kprobe_events ] || {
-	echo "trace-load: no kprobe events in this kernel (CONFIG_KPROBE_EVENTS)" >&2
-	exit 4
-}
-# shellcheck source=tests/kmod_tools.sh
-. "${0%/*}/kmod_tools.sh"
 
 # function: stage ("-": the caller's). The loader's steps in load_module()'s
 # order; few, since each costs time to set (see setup). The static
@@ -67,6 +54,85 @@ mod_sysfs_setup			sysfs
 do_init_module			init
 free_module			freeing
 '
+
+# annotate FILE: the function_graph trace in FILE as "stage | graph line".
+# A function's stage is its own, or else the stage of the function it was
+# called from (kept per depth). A call the tracer saw enter on one CPU and
+# return on another (the task slept inside it and woke elsewhere: a mutex
+# in free_module(), synchronize_rcu() in do_init_module()) prints as
+# "f() {" and, next, "} /* f */"; with nothing between them it is the
+# same call as a leaf "f();", and is shown so, as on one CPU.
+annotate() {
+	printf '%s\n' "$STAGES" | awk -v FS='\t+' '
+	function flush() {
+		if (held != "") print held
+		held = ""
+	}
+	NR == FNR { if (NF == 2) stage[$1] = $2; next }
+	/^#/ || !NF { next }
+	{
+		line = $0
+		sub(/^ *[0-9]+\) +/, "", line)		# the CPU column
+		sub(/^[^|]*\| /, "", line)		# the duration column
+		if (line ~ /^ *\/\*/) {			# an event: x = value
+			flush()
+			printf "%-18s | %s\n", "", line
+			next
+		}
+		match(line, /^ */)
+		depth = RLENGTH
+		fn = line
+		sub(/^ */, "", fn)
+		sub(/\(.*/, "", fn)
+		if (held != "" && depth == held_depth &&
+		    (fn == "}" || fn == "} /* " held_fn " */")) {
+			sub(/\(\) \{$/, "();", held)
+			flush()
+			next
+		}
+		flush()
+		if (fn in stage && stage[fn] != "-") {
+			cur[depth] = stage[fn]
+		} else if (fn !~ /^}/) {	# inherit from the caller
+			cur[depth] = ""
+			for (d = depth - 1; d >= 0 && cur[depth] == ""; d--)
+				if (d in cur) cur[depth] = cur[d]
+		}
+		out = sprintf("%-18s | %s", cur[depth], line)
+		if (line ~ /\(\) \{$/) {		# held: a leaf if "}" is next
+			held = out
+			held_fn = fn
+			held_depth = depth
+		} else {
+			print out
+		}
+	}
+	END { flush() }' - "$1"
+}
+
+[ "${1-}" != -a ] || {	# -a FILE: a trace saved before, annotated
+	if [ $# -ne 2 ] || [ ! -r "$2" ]; then
+		echo "usage: $0 -a FILE (a readable function_graph trace)" >&2
+		exit 2
+	fi
+	annotate "$2"
+	exit
+}
+T=/sys/kernel/tracing
+[ $# -ge 1 ] || { echo "usage: $0 [-k] MODULE|FILE.ko [PARAM=VALUE]..." >&2; exit 2; }
+[ -w $T/current_tracer ] || { echo "trace-load: no tracefs at $T" >&2; exit 4; }
+read -r tracers <$T/available_tracers
+case " $tracers " in
+*" function_graph "*) ;;
+*) echo "trace-load: no function_graph tracer in this kernel (CONFIG_FUNCTION_GRAPH_TRACER)" >&2
+   exit 4 ;;
+esac
+[ -w $T/kprobe_events ] || {
+	echo "trace-load: no kprobe events in this kernel (CONFIG_KPROBE_EVENTS)" >&2
+	exit 4
+}
+# shellcheck source=tests/kmod_tools.sh
+. "${0%/*}/kmod_tools.sh"
 
 tr_write() {	# FILE VALUE...: write to a tracefs file, quietly
 	_f=$1
@@ -177,33 +243,7 @@ rc=$?
 tr_write tracing_on 0
 
 echo "trace-load: begin $name"
-# Annotate: "stage | graph line". A function's stage is its own, or else
-# the stage of the function it was called from (kept per depth).
-printf '%s\n' "$STAGES" | awk -v FS='\t+' '
-	NR == FNR { if (NF == 2) stage[$1] = $2; next }
-	/^#/ || !NF { next }
-	{
-		line = $0
-		sub(/^ *[0-9]+\) +/, "", line)		# the CPU column
-		sub(/^[^|]*\| /, "", line)		# the duration column
-		if (line ~ /^ *\/\*/) {			# an event: x = value
-			printf "%-18s | %s\n", "", line
-			next
-		}
-		match(line, /^ */)
-		depth = RLENGTH
-		fn = line
-		sub(/^ */, "", fn)
-		sub(/\(.*/, "", fn)
-		if (fn in stage && stage[fn] != "-") {
-			cur[depth] = stage[fn]
-		} else if (fn !~ /^}/) {	# inherit from the caller
-			cur[depth] = ""
-			for (d = depth - 1; d >= 0 && cur[depth] == ""; d--)
-				if (d in cur) cur[depth] = cur[d]
-		}
-		printf "%-18s | %s\n", cur[depth], line
-	}' - $T/trace
+annotate $T/trace
 echo "trace-load: $load $*: exit $rc${out:+: $out}"
 echo "trace-load: end $name"
 [ -n "$keep" ] || reset

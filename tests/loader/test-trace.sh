@@ -17,7 +17,7 @@
 # free_module(), and returns 0; rmmod -f exporter while consumer uses it
 # is refused after find_module() (-EWOULDBLOCK, -11): no exit, no free.
 # Skips where the kernel has no function_graph tracer or no kprobe events
-# (the edge kernel: tracing for its events only).
+# (a kernel built without them; the four of the matrix have both).
 
 # shellcheck source=tests/kmodlab.sh
 TESTS_DIR=${0%/*}/..
