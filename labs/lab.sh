@@ -160,7 +160,7 @@ shell() {
 
 # prove: every lab's checks pass on the solution and all fail on the skeleton.
 prove() {
-	local lab n=0 total score f fails skip
+	local lab n=0 total score out f fails skip
 
 	set -- "$top"/labs/[0-9]*-*/
 	printf 'KTAP version 1\n1..%d\n' $(($# * 2))
@@ -176,7 +176,9 @@ prove() {
 		done
 		skels "$build/skeleton" "$lab" >/dev/null || return 1
 
-		score=$(check "${lab##*/}" "$build/solution" 2>&1 | tail -n 1)
+		out=$(check "${lab##*/}" "$build/solution" 2>&1)
+		score=${out##*$'\n'}
+		cp "$build/${lab##*/}.log" "$build/${lab##*/}-solution.log" 2>/dev/null
 		n=$((n + 1))
 		# A lab this kernel cannot run (e.g. no function_graph tracer)
 		# skips its checks, saying why: both of its results skip.
@@ -190,7 +192,11 @@ prove() {
 		elif [ "$score" = "lab ${lab##*/}: $total/$total" ]; then
 			echo "ok $n ${lab##*/}: the solution scores $total/$total"
 		else
+			# What failed, with the words just above it (the answer
+			# given, the hint), and the log kept for a closer look.
 			echo "# got: $score"
+			printf '%s\n' "$out" | grep -B 2 '^not ok' | sed 's/^/# /'
+			echo "# the solution's log: $build/${lab##*/}-solution.log"
 			echo "not ok $n ${lab##*/}: the solution scores $total/$total"
 			fails=$((fails + 1))
 		fi
