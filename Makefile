@@ -212,7 +212,7 @@ $(KMODLAB_CACHE)/guest/.ready: setup
 # The tests' failure fixtures (tests/fixtures/): each is built in its own
 # Kbuild pass, with what it takes to get past the build to the loader, which
 # must refuse it. Not part of 'make': no user should install them. Only the
-# fixture_*.ko go to the guest, in /kmodlab/fixtures (not in extra/).
+# fixture_*.ko go to the guest, in the suite's fixtures/ (not in extra/).
 FIXTURES := $(BUILD)/fixtures
 FIXTURE_KOS := $(addprefix $(FIXTURES)/fixture_,$(addsuffix .ko,\
 	vermagic changed_api no_import nongpl))
@@ -284,8 +284,9 @@ image: $(STAMP) fixtures koinfo setup $(BASE)
 	@mkdir -p $(BUILD)
 	$(KOINFO) --against $(KDIR) $$(scripts/kos.sh) \
 		$(FIXTURE_KOS) >$(BUILD)/koinfo-predict.txt || test $$? -eq 1
-SUITE_FILES := -f $(FIXTURES):/kmodlab/fixtures \
-	-f $(BUILD)/koinfo-predict.txt:/kmodlab/koinfo-predict.txt
+# A guest path without a leading / is in the guest's folder of the suite
+# (qemu/mkinitramfs.sh names it).
+SUITE_FILES := -f $(FIXTURES):fixtures -f $(BUILD)/koinfo-predict.txt:koinfo-predict.txt
 
 # The host's checks (tests/host/) run while the guest boots and runs its
 # own; then the guest kernel's own reports (KASAN, kmemleak, lockdep,
@@ -398,8 +399,8 @@ $(FINIT): tests/probes/finit.c
 # against the guest kernel in a boot of their own: they load every module
 # again (tests/loader/).
 test-loader: compressed $(FINIT) image
-	@$(GUEST) $(SUITE_FILES) -f $(COMPRESSED):/kmodlab/compressed \
-		-f $(FINIT):/kmodlab/bin/finit -n test-loader loader
+	@$(GUEST) $(SUITE_FILES) -f $(COMPRESSED):compressed -f $(FINIT):bin/finit \
+		-n test-loader loader
 
 # A name that is neither a module of the suite (modules.order) nor one of
 # its failure fixtures fails before the boot. After it, trace-load's end
@@ -526,7 +527,7 @@ sig-files: $(STAMP) koinfo $(OWN_KEY) $(OTHER_KEY)
 # A boot of its own, with signatures enforced (module.sig_enforce=1, what
 # Secure Boot's lockdown does too): tests/sig/ only.
 test-sig: sig-files setup $(BASE)
-	@$(GUEST) -f $(SIG):/kmodlab/sig -n test-sig sig module.sig_enforce=1
+	@$(GUEST) -f $(SIG):sig -n test-sig sig module.sig_enforce=1
 
 # Everything CI runs (scripts/test-all.sh); one closing line for all.
 test-all:

@@ -100,10 +100,10 @@ guest() {
 	shift 3
 	# shellcheck disable=SC2046 # one -f FILE:PATH a pair of words
 	"$top/scripts/guest.sh" "$@" \
-		-o "$work/modules.order" -f "$lab/check.sh:/kmodlab/lab/check.sh" \
-		-f "$KMODLAB_BUILD/fixtures:/kmodlab/fixtures" \
+		-o "$work/modules.order" -f "$lab/check.sh:lab/check.sh" \
+		-f "$KMODLAB_BUILD/fixtures:fixtures" \
 		$(cd "$top" && scripts/kos.sh | while read -r m; do
-			echo "-f $(realpath "$m"):/kmodlab/suite/${m##*/}"; done) \
+			echo "-f $(realpath "$m"):suite/${m##*/}"; done) \
 		"$run"
 }
 
@@ -150,11 +150,7 @@ shell() {
 	mkdir -p "$build"
 	log=$build/${lab##*/}-shell.log
 	build_work "$lab" "$work" "$log" || return 1
-	echo "lab: in the guest, your modules are in /lib/modules/\$(uname -r)/extra"
-	echo "lab: (depmod'ed: modprobe knows them); the suite's are in /kmodlab/suite,"
-	echo "lab: its failure fixtures in /kmodlab/fixtures; the lab's checks:"
-	echo "lab:   TESTS_DIR=/kmodlab/tests sh /kmodlab/lab/check.sh"
-	echo "lab: poweroff -f leaves (console log: $log)"
+	echo "lab: the guest says where your modules are; console log: $log"
 	guest "$lab" "$work" shell -n "labs/${lab##*/}-shell"
 }
 

@@ -21,13 +21,19 @@
 #   BOARD_ROOT    the board's unpacked packages (scripts/setup.sh --board)
 #   KERNEL_CACHE  the unpacked kernel: release, modules/ (scripts/setup.sh)
 #   PUBKEY        the ssh public key root logs in with
-#   FILE:GUEST_PATH  further files to place, e.g. build/x.conf:/etc/x.conf
+#   FILE:GUEST_PATH  further files to place, e.g. build/x.conf:/etc/x.conf;
+#                 a GUEST_PATH without a leading / is in the suite's folder
+#                 (build/fixtures:fixtures is /kmodlab/fixtures)
 # The overlay takes the modules listed in Kbuild's list, ./modules.order
 # (or $MODULES_ORDER).
 
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# The guest's folder of the suite's files (tests/, demo.sh, what -f
+# places there): the host names it here only; qemu/init and the tests
+# know it from their side.
+suite=/kmodlab
 die() { printf 'mkinitramfs: error: %s\n' "$*" >&2; exit 1; }
 
 # busybox answers only for these; kmod's tools must not be shadowed.
@@ -96,18 +102,18 @@ base() {
 }
 
 overlay() {
-	local kcache=$1 out=$2 order=${MODULES_ORDER:-modules.order} rel f
+	local kcache=$1 out=$2 order=${MODULES_ORDER:-modules.order} rel f dst
 	shift 2
 
 	[ -r "$kcache/release" ] || die "$kcache has no kernel: run scripts/setup.sh"
 	rel=$(cat "$kcache/release")
-	mkdir -p "$stage/lib/modules/$rel/extra" "$stage/kmodlab"
+	mkdir -p "$stage/lib/modules/$rel/extra" "$stage$suite"
 	cp "$top/qemu/init" "$stage/init"
 	# tests/ without what only the host reads: the fixtures' sources and
 	# build output (4.6 MB; their .ko come from build/), host/, setup/,
 	# external/ (the sample module directories: make test M=DIR).
-	cp -r "$top/tests" "$top/qemu/demo.sh" "$stage/kmodlab/"
-	rm -rf "$stage/kmodlab/tests/"{fixtures,host,setup,external}
+	cp -r "$top/tests" "$top/qemu/demo.sh" "$stage$suite/"
+	rm -rf "$stage$suite/tests/"{fixtures,host,setup,external}
 	"$top/scripts/kos.sh" "$order" | while read -r m; do
 		case $m in
 		/*) ;;
@@ -117,8 +123,10 @@ overlay() {
 		cp "$m" "$stage/lib/modules/$rel/extra/"
 	done
 	for f in "$@"; do
-		mkdir -p "$stage$(dirname "${f#*:}")"
-		cp -r "${f%%:*}" "$stage${f#*:}"
+		dst=${f#*:}
+		[ "${dst#/}" != "$dst" ] || dst=$suite/$dst
+		mkdir -p "$stage$(dirname "$dst")"
+		cp -r "${f%%:*}" "$stage$dst"
 	done
 	# depmod wants the kernel's own lists, or it warns.
 	cp "$kcache/modules/"modules.{builtin,builtin.modinfo,order} \

@@ -21,7 +21,9 @@
 #                 qemu/ktap.awk's arguments (a line each)
 #   -o ORDER      the modules to install: a modules.order (default: the
 #                 tree's); their folder is what the paths are relative to
-#   -f FILE:PATH  a file or folder to place in the guest at PATH
+#   -f FILE:PATH  a file or folder to place in the guest at PATH; a PATH
+#                 without a leading / is in the suite's guest folder
+#                 (qemu/mkinitramfs.sh)
 #   -H FILE       a host check (tests/run.sh FILE), run beside the guest
 #   -k KTAP       a host check's KTAP, made before: counted in the verdict
 #   -t SECONDS    the guest's time limit (qemu/boot.sh's -t)

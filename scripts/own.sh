@@ -64,7 +64,7 @@
 #                       "build: bin/NAME from NAME_app.c" for each program
 #   OUT/modules.order   the built .ko files, absolute paths, in Kbuild's
 #                       order: MODULES_ORDER for qemu/mkinitramfs.sh overlay
-#   OUT/guest/          for the guest's /kmodlab/own:
+#   OUT/guest/          for own/ in the guest's suite folder:
 #     own.conf            dir=, kernel=, modules= (load order: what a
 #                         module depends on first), cycles= (sh, sourced)
 #     koinfo.txt          koinfo --against $KDIR on all the .ko together
@@ -326,7 +326,7 @@ run_test() {	# DIR [guest.sh RUN]
 	# Each module is loaded, unloaded and cycled: on the edge kernel
 	# (KASAN, kmemleak) a few take a minute, more than a suite run.
 	"$top/scripts/guest.sh" -t "${TIMEOUT:-300}" -o "$out/modules.order" \
-		-f "$out/guest:/kmodlab/own" -k "$out/host.ktap" \
+		-f "$out/guest:own" -k "$out/host.ktap" \
 		-n "own/$name${2:+-$2}" "${2:-own}"
 }
 
