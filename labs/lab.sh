@@ -172,9 +172,11 @@ prove() {
 		done
 		skels "$build/skeleton" "$lab" >/dev/null || return 1
 
+		rm -f "$build/${lab##*/}.log" "$build/${lab##*/}-solution.log"
 		out=$(check "${lab##*/}" "$build/solution" 2>&1)
 		score=${out##*$'\n'}
-		cp "$build/${lab##*/}.log" "$build/${lab##*/}-solution.log" 2>/dev/null
+		[ ! -e "$build/${lab##*/}.log" ] ||
+			cp "$build/${lab##*/}.log" "$build/${lab##*/}-solution.log"
 		n=$((n + 1))
 		# A lab this kernel cannot run (e.g. no function_graph tracer)
 		# skips its checks, saying why: both of its results skip.

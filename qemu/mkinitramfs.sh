@@ -124,7 +124,10 @@ overlay() {
 	done
 	for f in "$@"; do
 		dst=${f#*:}
-		[ "${dst#/}" != "$dst" ] || dst=$suite/$dst
+		case $dst in
+		/*) ;;
+		*) dst=$suite/$dst ;;
+		esac
 		mkdir -p "$stage$(dirname "$dst")"
 		cp -r "${f%%:*}" "$stage$dst"
 	done
