@@ -26,7 +26,7 @@ if [ "${1-}" = host ]; then
 fi
 
 # shellcheck source=tests/kmod_tools.sh
-. /kmodlab/tests/kmod_tools.sh
+. "$TESTS_DIR/kmod_tools.sh"	# qemu/init exports it
 
 ko=/lib/modules/$(uname -r)/extra/helloworld.ko
 

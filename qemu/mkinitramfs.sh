@@ -31,8 +31,8 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 # The guest's folder of the suite's files (tests/, demo.sh, what -f
-# places there): the host names it here only; qemu/init and the tests
-# know it from their side.
+# places there): the host names it here only; the guest, in qemu/init,
+# which gives it to the tests as KMODLAB_DIR.
 suite=/kmodlab
 die() { printf 'mkinitramfs: error: %s\n' "$*" >&2; exit 1; }
 

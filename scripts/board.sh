@@ -154,7 +154,7 @@ say "installed in $BOARD:/lib/modules/$release/extra: ${kos[*]##*/}"
 # time, as in the guest (qemu/init's own).
 own_env='' built=()
 if [ -n "${OWN-}" ]; then
-	own_env="OWN_DIR='$BOARD_DIR/own' PATH=\$PATH:'$BOARD_DIR/own/bin' TESTS_DIR='$BOARD_DIR/tests'"
+	own_env="PATH=\$PATH:'$BOARD_DIR/own/bin' TESTS_DIR='$BOARD_DIR/tests'"
 	TESTS="-j 1 own/test-own.sh"
 	for f in "$OWN"/guest/tests/*.sh; do
 		[ ! -r "$f" ] || TESTS="$TESTS $BOARD_DIR/own/tests/${f##*/}"
@@ -166,6 +166,6 @@ say "running tests/run.sh ${TESTS:-(all)} on $BOARD; output kept in $LOG"
 mkdir -p "$(dirname "$LOG")"
 # shellcheck disable=SC2086 # TESTS is a list of file names
 on_board "cd '$BOARD_DIR/tests' &&
-	  $as_root env KMODLAB_FIXTURES='$BOARD_DIR/fixtures' $own_env sh ./run.sh $TESTS" </dev/null |
+	  $as_root env KMODLAB_DIR='$BOARD_DIR' $own_env sh ./run.sh $TESTS" </dev/null |
 	tee "$LOG" || :
 awk -f "$top/qemu/ktap.awk" "${built[@]}" "$LOG"

@@ -34,7 +34,7 @@
 #   log_mark  check_log NAME ERE  log_since (prints)  log_get (sets $since)
 #   value FILE  field NAME MODINFO_OUTPUT  module_loaded M  loaded M...
 #   unload M...             test_cleanup() (yours: runs at exit)
-#   $KO_DIR $RELEASE $TESTS_DIR; kmod's tools by name (kmod_tools.sh)
+#   $KO_DIR $RELEASE $TESTS_DIR $KMODLAB_DIR; kmod's tools by name (kmod_tools.sh)
 # Such a file starts with  . "$TESTS_DIR/kmodlab.sh"  (qemu/init exports
 # TESTS_DIR). The rest (watched, check_answer, HINT, names starting with
 # "_") is the suite's own and may change.
@@ -45,8 +45,11 @@
 #
 # Variables: RELEASE  the running kernel (default: uname -r; run.sh sets it)
 #            KO_DIR   the built modules (default: /lib/modules/$RELEASE/extra)
+#            KMODLAB_DIR  the suite's folder: tests/ and what the host
+#                     put beside it (qemu/init and scripts/board.sh set it;
+#                     default: the folder above TESTS_DIR)
 #            KMODLAB_FIXTURES  the failure fixtures, fixture_*.ko (default:
-#                     /kmodlab/fixtures, where qemu/init's image has them)
+#                     $KMODLAB_DIR/fixtures)
 
 # shellcheck source-path=SCRIPTDIR
 TESTS_DIR=${TESTS_DIR:-${0%/*}}
@@ -55,7 +58,8 @@ TESTS_DIR=${TESTS_DIR:-${0%/*}}
 
 RELEASE=${RELEASE:-$(uname -r)}
 KO_DIR=${KO_DIR:-/lib/modules/$RELEASE/extra}
-KMODLAB_FIXTURES=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
+KMODLAB_DIR=${KMODLAB_DIR:-$TESTS_DIR/..}
+KMODLAB_FIXTURES=${KMODLAB_FIXTURES:-$KMODLAB_DIR/fixtures}
 
 run() {
 	# A kmod tool by its path (kmod_tools.sh's kmod_NAME), not through its

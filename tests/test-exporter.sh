@@ -13,7 +13,7 @@
 #   - rmmod exporter while consumer uses it: "in use", both stay; rmmod
 #     consumer then frees exporter; modprobe -r consumer removes both;
 #   - the failure fixtures that need exporter ($KMODLAB_FIXTURES, default
-#     /kmodlab/fixtures, built by 'make fixtures'): a changed interface
+#     $KMODLAB_DIR/fixtures, built by 'make fixtures'): a changed interface
 #     (CRC), a missing namespace import, a non-GPL module using a GPL-only
 #     symbol; each refused the kernel's way, leaving nothing loaded and
 #     exporter unused. (test-vermagic.sh has the fourth.)

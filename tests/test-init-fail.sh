@@ -4,7 +4,7 @@
 #
 # do_init_module() when init fails: the module was COMING, init returned
 # an error, the loader marks it GOING, frees it and hands the errno to
-# insmod. fixture_init_fail ($KMODLAB_FIXTURES, default /kmodlab/fixtures)
+# insmod. fixture_init_fail ($KMODLAB_FIXTURES, default $KMODLAB_DIR/fixtures)
 # takes a symbol of exporter (a recorded dependency), a counter reference
 # and memory before it returns its parameter err:
 #   - for each errno tried, insmod fails with kmod's words for it, and

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vermagic: a module built for another kernel ($KMODLAB_FIXTURES, default
-# /kmodlab/fixtures, built by 'make fixtures'), with kmod:
+# $KMODLAB_DIR/fixtures, built by 'make fixtures'), with kmod:
 #   - insmod is refused with ENOEXEC, the kernel names both version
 #     magics, and nothing is left loaded;
 #   - modprobe --force-vermagic loads it all the same: the kernel says it

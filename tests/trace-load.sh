@@ -25,7 +25,7 @@
 #   already), FILE.ko with insmod (which always asks the kernel), after
 #   modprobe has loaded what its depends= names. A MODULE modprobe does
 #   not know that is a failure fixture ($KMODLAB_FIXTURES, default
-#   /kmodlab/fixtures) is that FILE.ko: make trace MODULE=fixture_init_fail
+#   $KMODLAB_DIR/fixtures: fixtures/ beside tests/) is that FILE.ko: make trace MODULE=fixture_init_fail
 #   shows an init that fails.
 # Run by `make trace MODULE=MODULE [UNLOAD=1]` (qemu/init: kmodlab_run=trace)
 # and by tests/loader/test-trace.sh.
@@ -208,7 +208,7 @@ how_to_load() {
 keep='' remove=''
 [ "$1" != -k ] || { keep=-k; shift; }
 [ "$1" != -r ] || { remove=1; shift; }
-fx=${KMODLAB_FIXTURES:-/kmodlab/fixtures}
+fx=${KMODLAB_FIXTURES:-${KMODLAB_DIR:-${0%/*}/..}/fixtures}
 if [ -n "$remove" ]; then
 	# The last word is the module: loaded first if need be, untraced.
 	mod=

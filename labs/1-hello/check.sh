@@ -6,7 +6,7 @@
 # TODO can hide an earlier one (no init runs before TODO 5), so each hint
 # says what it needs.
 
-TESTS_DIR=${TESTS_DIR:-/kmodlab/tests}
+TESTS_DIR=${TESTS_DIR:-${0%/*}/../tests}
 # shellcheck source=tests/kmodlab.sh
 . "$TESTS_DIR/kmodlab.sh"
 

@@ -7,7 +7,7 @@
 # "unknown parameter ... ignored" and loads the module, so every check
 # reads the value back from /sys/module/params/parameters.
 
-TESTS_DIR=${TESTS_DIR:-/kmodlab/tests}
+TESTS_DIR=${TESTS_DIR:-${0%/*}/../tests}
 # shellcheck source=tests/kmodlab.sh
 . "$TESTS_DIR/kmodlab.sh"
 

@@ -4,13 +4,13 @@
 #
 # Lab 5 (versions), in the guest: the learner's modules must be refused
 # the kernel's way. fixture_changed_api is loaded against the suite's own
-# exporter (in /kmodlab/suite), whose exporter_add() takes an unsigned int.
+# exporter (in $KMODLAB_DIR/suite), whose exporter_add() takes an unsigned int.
 
-TESTS_DIR=${TESTS_DIR:-/kmodlab/tests}
+TESTS_DIR=${TESTS_DIR:-${0%/*}/../tests}
 # shellcheck source=tests/kmodlab.sh
 . "$TESTS_DIR/kmodlab.sh"
 
-suite=${KMODLAB_SUITE:-/kmodlab/suite}
+suite=${KMODLAB_SUITE:-$KMODLAB_DIR/suite}
 
 ktap_print_header
 require_modules fixture_changed_api wrong_vermagic

@@ -4,7 +4,7 @@
 #
 # Compressed modules, as distributions ship them (.ko.xz, .ko.zst, .ko.gz).
 # `make test-loader` puts a module tree per format under $KMODLAB_COMPRESSED
-# (default /kmodlab/compressed): FMT/lib/modules/RELEASE/extra/*.ko.FMT,
+# (default $KMODLAB_DIR/compressed): FMT/lib/modules/RELEASE/extra/*.ko.FMT,
 # compressed as Kbuild's modules_install compresses them. For each format:
 #   - depmod -b indexes the tree: consumer.ko.FMT depends on exporter.ko.FMT
 #     (depmod reads the symbols, so it must decompress);
@@ -30,7 +30,7 @@
 TESTS_DIR=${0%/*}/..
 . "$TESTS_DIR/kmodlab.sh"
 
-dir=${KMODLAB_COMPRESSED:-/kmodlab/compressed}
+dir=${KMODLAB_COMPRESSED:-$KMODLAB_DIR/compressed}
 
 ktap_print_header
 [ -r "$dir/kernel.conf" ] || ktap_skip_all "no $dir/kernel.conf: 'make test-loader' makes it"
@@ -63,13 +63,13 @@ got=$(value /sys/module/compression 2>/dev/null)
 [ -e /sys/module/compression ] || got=''
 check_eq "the kernel decompresses modules itself: '${want:-no}'" "${want:-no}" "${got:-no}"
 
-# The kernel's own decompression, asked for by /kmodlab/bin/finit
+# The kernel's own decompression, asked for by $KMODLAB_DIR/bin/finit
 # (tests/probes/finit.c): finit_module(fd, "", MODULE_INIT_COMPRESSED_FILE).
 # With it, module_decompress() unpacks its one format and refuses another
 # (module_xz_decompress(): "not an xz compressed module", -EINVAL);
 # without it, the flag gets -EOPNOTSUPP (the stub in internal.h), and
 # before 5.17 -EINVAL (finit_module() knew no such flag).
-finit=${KMODLAB_FINIT:-/kmodlab/bin/finit}
+finit=${KMODLAB_FINIT:-$KMODLAB_DIR/bin/finit}
 xz_ko=$dir/xz/lib/modules/$RELEASE/extra/helloworld.ko.xz
 zst_ko=$dir/zst/lib/modules/$RELEASE/extra/helloworld.ko.zst
 unload helloworld

@@ -6,10 +6,10 @@
 # `make image` ran `koinfo --against KDIR` on every module of the image and
 # every failure fixture (tests/fixtures/), in one call, so that each is
 # predicted once and exporter.ko is among the files that resolve the
-# fixtures' symbols; its report is /kmodlab/koinfo-predict.txt. Here:
+# fixtures' symbols; its report is $KMODLAB_DIR/koinfo-predict.txt. Here:
 #   - a module of extra/ is loaded with modprobe, which first loads what it
 #     depends on, as koinfo assumes;
-#   - a fixture ($KMODLAB_FIXTURES, default /kmodlab/fixtures: not in
+#   - a fixture ($KMODLAB_FIXTURES, default $KMODLAB_DIR/fixtures: not in
 #     extra/ nor in modules.dep) is loaded with insmod by path, after
 #     modprobe has loaded the modules koinfo found it depends on (its own
 #     depends= may name exporter_v2, or nothing: see koinfo's "depends");
@@ -32,7 +32,7 @@
 TESTS_DIR=${0%/*}/..
 . "$TESTS_DIR/kmodlab.sh"
 
-pred=${KOINFO_PREDICT:-${0%/*}/../../koinfo-predict.txt}
+pred=${KOINFO_PREDICT:-$KMODLAB_DIR/koinfo-predict.txt}
 fx=$KMODLAB_FIXTURES
 tab=$(printf '\t') nl='
 '

@@ -6,7 +6,7 @@
 # add_unformed_module() meeting a load still in progress. In the loader's
 # boot (make test-loader), not make test's: init sleeps for seconds, and a
 # forced removal taints the kernel R until reboot. The fixtures
-# ($KMODLAB_FIXTURES, default /kmodlab/fixtures):
+# ($KMODLAB_FIXTURES, default $KMODLAB_DIR/fixtures):
 #   fixture_slow_init  init sleeps delay_ms; meanwhile it is COMING:
 #     - /sys/module/.../initstate "coming", /proc/modules "Loading", the
 #       loader's reference held (refcnt 1);

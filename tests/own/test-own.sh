@@ -4,16 +4,16 @@
 #
 # Your own modules, in the guest: the checks every module of a directory
 # built by scripts/own.sh gets, before the author's own tests. What the
-# host laid out is in /kmodlab/own (OWN_DIR): own.conf (modules=, in load
+# host laid out is in $KMODLAB_DIR/own (OWN_DIR): own.conf (modules=, in load
 # order: what a module depends on first; cycles=), koinfo.txt (koinfo
 # --against the kernel, all the modules together), tests/ and bin/; the
 # modules themselves are in $KO_DIR (/lib/modules/<release>/extra),
 # depmod'ed, so modprobe finds them and what they depend on.
 #
 # Usage (qemu/init does this for kmodlab_run=own):
-#   PATH=$PATH:/kmodlab/own/bin TESTS_DIR=/kmodlab/tests \
-#     /kmodlab/tests/run.sh -j 1 own/test-own.sh /kmodlab/own/tests/*.sh
-# Variables: OWN_DIR (/kmodlab/own); kmodlab_cycles (the kernel command
+#   PATH=$PATH:$KMODLAB_DIR/own/bin \
+#     $TESTS_DIR/run.sh -j 1 own/test-own.sh $KMODLAB_DIR/own/tests/*.sh
+# Variables: OWN_DIR ($KMODLAB_DIR/own); kmodlab_cycles (the kernel command
 #   line: load/unload cycles per module, else own.conf's cycles=, else 10)
 #
 # For each module M, in load order:
@@ -47,8 +47,8 @@
 #                                  gone, and its backtrace names no [M])
 # A module that does not load skips its later checks (the load failed).
 #
-# An author's own tests (DIR/tests/*.sh, in /kmodlab/own/tests) run after
-# this file, one at a time, with /kmodlab/own/bin on PATH. Each sources
+# An author's own tests (DIR/tests/*.sh, in $KMODLAB_DIR/own/tests) run
+# after this file, one at a time, with $KMODLAB_DIR/own/bin on PATH. Each sources
 # the suite's helpers:  . "$TESTS_DIR/kmodlab.sh"  and declares the
 # modules it loads on a "# kmodlab-modules: M..." line (or "all"); the
 # helpers an author may use are listed in tests/kmodlab.sh's header.
@@ -57,7 +57,7 @@
 TESTS_DIR=${TESTS_DIR:-${0%/*}/..}
 . "$TESTS_DIR/kmodlab.sh"
 
-OWN_DIR=${OWN_DIR:-/kmodlab/own}
+OWN_DIR=${OWN_DIR:-$KMODLAB_DIR/own}
 # MemAvailable may drop this much over one module's cycles. Measured in
 # this guest (512 MB, 2026-12-02, caches dropped before each reading): 10
 # cycles of modules that free all they take moved it by -636 to +756 kB

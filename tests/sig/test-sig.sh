@@ -22,13 +22,13 @@
 # signed module that loads does not taint the kernel 'E'; insmod --force
 # makes even a good signature count for nothing. koinfo.txt (koinfo
 # --against KDIR --sig-enforce, on the host) predicted each outcome.
-# Variables: KMODLAB_SIG (the files: /kmodlab/sig)
+# Variables: KMODLAB_SIG (the files: $KMODLAB_DIR/sig)
 
 # shellcheck source=tests/kmodlab.sh
 TESTS_DIR=${0%/*}/..
 . "$TESTS_DIR/kmodlab.sh"
 
-dir=${KMODLAB_SIG:-/kmodlab/sig}
+dir=${KMODLAB_SIG:-$KMODLAB_DIR/sig}
 
 ktap_print_header
 [ -r "$dir/sig.conf" ] || ktap_skip_all "no $dir/sig.conf: 'make test-sig' makes it"
