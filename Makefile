@@ -22,7 +22,7 @@
 #   make shell      boot and get a shell in the guest (N=<lab>: with your
 #                   lab's modules from labs/work/, as make lab N= builds them)
 #   make trace MODULE=helloworld [UNLOAD=1]
-#                   boot, load module M with the kernel's function-graph
+#                   boot, load MODULE with the kernel's function-graph
 #                   tracer on, print the loader's call graph by stage
 #                   (MODULE may be a fixture: fixture_init_fail shows a
 #                   failing init); UNLOAD=1: load it, trace its rmmod
@@ -237,7 +237,7 @@ $(FIXTURES):
 # compares all but the release, so dropping SMP is what it sees. NULs pad
 # the string to its old length: .modinfo keeps its size, nothing moves.
 $(FIXTURES)/fixture_vermagic.ko: tests/fixtures/vermagic/fixture_vermagic.c
-	$(FIXTURE_BUILD)
+	+$(FIXTURE_BUILD)
 	perl -0777 -pe 's/vermagic=\K([0-9.]+)(\S*) SMP( [^\0]*)\0/($$1 =~ tr|0-9|9|r)."$$2$$3\0\0\0\0\0"/e' \
 		$(<:.c=.ko) >$@
 	! cmp -s $(<:.c=.ko) $@
@@ -245,7 +245,7 @@ $(FIXTURES)/fixture_vermagic.ko: tests/fixtures/vermagic/fixture_vermagic.c
 # Built in one pass with exporter 2.0's changed interface, whose CRCs it gets.
 $(FIXTURES)/fixture_changed_api.ko: tests/fixtures/changed_api/fixture_changed_api.c \
 		$(wildcard tests/fixtures/changed_api/exporter_v2.*)
-	$(FIXTURE_BUILD)
+	+$(FIXTURE_BUILD)
 	cp $(<:.c=.ko) $@
 
 # Needs exporter's symbols (KBUILD_EXTRA_SYMBOLS); modpost fails a module
@@ -254,7 +254,7 @@ $(FIXTURES)/fixture_changed_api.ko: tests/fixtures/changed_api/fixture_changed_a
 # warning. The guest's kernel does not have it, so its loader refuses.
 $(FIXTURES)/fixture_no_import.ko: tests/fixtures/no_import/fixture_no_import.c \
 		exporter/exporter.h exporter/exporter.c
-	$(FIXTURE_BUILD) KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers \
+	+$(FIXTURE_BUILD) KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers \
 		CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS=y
 	cp $(<:.c=.ko) $@
 
@@ -263,7 +263,7 @@ $(FIXTURES)/fixture_no_import.ko: tests/fixtures/no_import/fixture_no_import.c \
 # exporter's symbols, modpost only warns that exporter_add is undefined
 # (KBUILD_MODPOST_WARN), as for a vendor module built on its own.
 $(FIXTURES)/fixture_nongpl.ko: tests/fixtures/nongpl/fixture_nongpl.c exporter/exporter.h
-	$(FIXTURE_BUILD) KBUILD_MODPOST_WARN=1
+	+$(FIXTURE_BUILD) KBUILD_MODPOST_WARN=1
 	cp $(<:.c=.ko) $@
 
 $(LOADER_FIXTURE_KOS) &: $(wildcard tests/fixtures/loader/*.c) \
@@ -357,7 +357,6 @@ test-matrix:
 	scripts/matrix.sh $(MATRIX) && exit $$fail
 endif
 
-
 # readelf on the host first, then the guest's commands.
 demo: image
 	@qemu/demo.sh host helloworld/helloworld.ko
@@ -394,7 +393,6 @@ $(FINIT): tests/probes/finit.c
 	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -nostdlib -static -ffreestanding \
 		-fno-stack-protector -o $@ $<
 
-# The console shows it all; the graph is also kept in build/<kernel>/trace.txt.
 # koinfo's predictions, the trace and the compressed modules, checked
 # against the guest kernel in a boot of their own: they load every module
 # again (tests/loader/).
@@ -597,9 +595,11 @@ dkms-check: modules
 dkms-install:
 	scripts/dkms.sh install
 
-# What Kbuild built here, for KERNEL; the logs in build/ stay.
+# What Kbuild built here, for KERNEL; the logs in build/ stay. The stamp
+# goes too: the next guest target must run Kbuild again.
 modules-clean:
-	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
+	+$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
+	rm -f $(STAMP)
 
 clean: modules-clean
 	$(MAKE) -C tools/koinfo clean
