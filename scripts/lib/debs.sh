@@ -121,24 +121,28 @@ download() {
 # failure, when there is none: compgen's exit 1 would fail the pipe).
 deb_of() { { compgen -G "$debs/${1}_*_${2}.deb" || :; } | sort -V | tail -n 1; }
 
-# unpack_deb NAME ARCH DIR: unpack the fetched NAME_*_ARCH.deb into DIR and
-# check every file it holds against the package's own md5sums. A .deb cut
-# short (an interrupted download, a full disk) or damaged since it came is
-# said to be so, fetched again and unpacked again, once.
-unpack_deb() {
-	local deb
+# checked_deb PKG[:ARCH] ARCH CHECK ARG...: fetch PKG (once), set deb to
+# its .deb and run CHECK DEB ARG... A .deb CHECK finds damaged (cut short
+# by an interrupted download or a full disk, or damaged since it came) is
+# said to be so, with CHECK's why, fetched again and checked again, once.
+checked_deb() {
+	local pkg=$1 arch=$2 check=$3 try
 
-	deb=$(deb_of "$1" "$2")
-	[ -n "$deb" ] || fetch "$1:$2"
-	deb=$(deb_of "$1" "$2")
-	unpack_checked "$deb" "$3" && return
-	say "${deb##*/} in the cache is damaged ($why): fetching it again"
-	rm -f "$deb"
-	fetch "$1:$2"
-	deb=$(deb_of "$1" "$2")
-	unpack_checked "$deb" "$3" ||
-		die "${deb##*/} is damaged again after a new download ($why): check the disk under $debs"
+	shift 3
+	for try in 1 2; do
+		fetch "$pkg"
+		deb=$(deb_of "${pkg%%:*}" "$arch")
+		"$check" "$deb" "$@" && return
+		[ "$try" = 1 ] ||
+			die "${deb##*/} is damaged again after a new download ($why): check the disk under $debs"
+		say "${deb##*/} in the cache is damaged ($why): fetching it again"
+		rm -f "$deb"
+	done
 }
+
+# unpack_deb NAME ARCH DIR: unpack NAME_*_ARCH.deb into DIR and check every
+# file it holds against the package's own md5sums (checked_deb).
+unpack_deb() { local deb; checked_deb "$1:$2" "$2" unpack_checked "$3"; }
 
 # unpack_checked DEB DIR: dpkg-deb -x, then md5sum -c of what it unpacked;
 # on failure, why says what went wrong.
@@ -147,6 +151,7 @@ unpack_checked() {
 
 	why="dpkg-deb cannot read it"
 	dpkg-deb -x "$1" "$2" 2>/dev/null || return
+	why="its control part cannot be read"
 	sums=$(deb_sums "$1") || return
 	why="a file does not match the package's md5sums"
 	[ -z "$sums" ] ||
@@ -154,10 +159,10 @@ unpack_checked() {
 }
 
 # deb_sums DEB: the package's md5sums (empty for a package without one).
+# Its callers run it in $(...), so they set why for its failure.
 deb_sums() {
 	local ctrl
 
-	why="its control part cannot be read"
 	ctrl=$(dpkg-deb --ctrl-tarfile "$1" | tar -t 2>/dev/null) || return
 	case $'\n'$ctrl$'\n' in
 	*$'\n'./md5sums$'\n'*) dpkg-deb --ctrl-tarfile "$1" | tar -xO ./md5sums ;;
@@ -165,20 +170,11 @@ deb_sums() {
 }
 
 # deb_member NAME MEMBER: print MEMBER (e.g. usr/src/linux-source-7.2.tar.xz)
-# of the fetched NAME_*_all.deb, checked against the package's md5sums
-# first; a damaged .deb is fetched again, once, as by unpack_deb.
+# of NAME_*_all.deb, checked against the package's md5sums first (checked_deb).
 deb_member() {
-	local deb try
+	local deb
 
-	for try in 1 2; do
-		deb=$(deb_of "$1" all)
-		member_ok "$deb" "$2" && break
-		[ "$try" = 1 ] ||
-			die "${deb##*/} is damaged again after a new download ($why): check the disk under $debs"
-		say "${deb##*/} in the cache is damaged ($why): fetching it again"
-		rm -f "$deb"
-		fetch "$1"
-	done
+	checked_deb "$1" all member_ok "$2"
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./$2"
 }
 
@@ -186,6 +182,7 @@ deb_member() {
 member_ok() {
 	local sums want got
 
+	why="its control part cannot be read"
 	sums=$(deb_sums "$1") || return
 	want=$(sed -n "s|^\([0-9a-f]*\)  $2\$|\1|p" <<<"$sums")
 	why="it lists no md5sum for $2"
