@@ -37,10 +37,9 @@
 #   DEBIAN_MIRROR  (http://deb.debian.org/debian) and DEBIAN_SECURITY
 #                  (http://deb.debian.org/debian-security), for other suites
 #
-# Usage: scripts/setup.sh [--board] [--lint] [--fresh] [--print-kdir]
+# Usage: scripts/setup.sh [--board] [--lint] [--fresh]
 #   --board        also what the board targets need (step 5)
 #   --fresh        also debootstrap (step 6)
-#   --print-kdir   print the cached headers folder on stdout when done
 #   --lint         also install and fetch the static analysis tools
 
 set -euo pipefail
@@ -59,17 +58,17 @@ debs=$CACHE/debs
 # found by walking its DT_NEEDED entries when the image is built
 # (qemu/mkinitramfs.sh).
 GUEST_SUITE=bookworm
-GUEST_PKGS="busybox-static kmod libc6 liblzma5 libzstd1 libssl3"
+GUEST_PKGS=(busybox-static kmod libc6 liblzma5 libzstd1 libssl3)
 # The QEMU board's extras, unpacked apart so the test image stays as it is.
 # dropbear's libraries (libtomcrypt needs libgmp); glibc comes with the base.
-BOARD_PKGS="dropbear-bin openssh-sftp-server libcrypt1 libtomcrypt1
-	    libtommath1 libgmp10 zlib1g"
+BOARD_PKGS=(dropbear-bin openssh-sftp-server libcrypt1 libtomcrypt1
+	    libtommath1 libgmp10 zlib1g)
 
 # What scripts/lint.sh runs besides the cross gcc and Kbuild.
-LINT_PKGS="sparse cppcheck shellcheck perl xz-utils"
+LINT_PKGS=(sparse cppcheck shellcheck perl xz-utils)
 LINT_SUITE=bookworm
 # checkpatch.pl reads these two from its own folder.
-LINT_FILES="checkpatch.pl spelling.txt const_structs.checkpatch"
+LINT_FILES=(checkpatch.pl spelling.txt const_structs.checkpatch)
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
@@ -100,8 +99,9 @@ host_packages() {
 	# What building a kernel needs beyond building modules: the host's
 	# compiler for its tools, Kconfig's parser generators, bc; for
 	# module signing (qemu/edge.config), OpenSSL to make the key and its
-	# library for sign-file and extract-cert. Without BTF, no libelf-dev.
-	[ -z "$source" ] || want+=(libc6-dev bc bison flex openssl libssl-dev)
+	# library for sign-file and extract-cert, which koinfo's list above
+	# has already. Without BTF, no libelf-dev.
+	[ -z "$source" ] || want+=(libc6-dev bc bison flex)
 	if ! dpkg --print-foreign-architectures | grep -qx arm64 &&
 	   [ "$(dpkg --print-architecture)" != arm64 ]; then
 		say "enabling the arm64 architecture in dpkg"
@@ -320,7 +320,6 @@ build_edge() {
 	say "edge kernel built in $((SECONDS / 60))m$((SECONDS % 60))s"
 }
 
-
 # guest DIR PKG...: unpack the arm64 packages into $CACHE/DIR/root, once.
 guest() {
 	local g=$CACHE/$1 p
@@ -330,15 +329,11 @@ guest() {
 		sealed "$g/root" && return
 		say "the cache's ${g##*/} cannot be used ($damaged): unpacking it again"
 	fi
-	for p; do
-		set -- "$@" "$p:arm64"
-		shift
-	done
-	fetch "$@"
+	fetch "${@/%/:arm64}"
 	say "unpacking the guest's packages into $g"
 	rm -rf "$g" && mkdir -p "$g"
 	for p; do
-		unpack_deb "${p%:arm64}" arm64 "$g/root"
+		unpack_deb "$p" arm64 "$g/root"
 	done
 	rm -rf "$g/root/usr/share"
 	seal_all "$g/root"
@@ -348,10 +343,9 @@ guest() {
 # checkpatch.pl and its data, from the kernel source package: a 140 MB
 # download, of which three files are kept ($CACHE/lint/$LINT_SOURCE).
 lint_tools() {
-	local dir=$CACHE/lint/$LINT_SOURCE members=() p tmp
+	local dir=$CACHE/lint/$LINT_SOURCE
 
-	# shellcheck disable=SC2086 # a list of package names
-	install_pkgs $LINT_PKGS
+	install_pkgs "${LINT_PKGS[@]}"
 	if [ -e "$dir/.ready" ]; then
 		sealed "$dir" && return
 		say "the cache's checkpatch.pl cannot be used ($damaged): extracting it again"
@@ -359,30 +353,21 @@ lint_tools() {
 	fetch "$LINT_SOURCE"
 	say "extracting checkpatch.pl from $LINT_SOURCE (about 10 s)"
 	rm -rf "$dir" && mkdir -p "$dir"
-	tmp=$dir/unpack
-	mkdir "$tmp"
-	for p in $LINT_FILES; do
-		members+=("$LINT_SOURCE/scripts/$p")
-	done
 	# The package holds one tarball of the tree; read only our files from it.
 	deb_member "$LINT_SOURCE" "usr/src/$LINT_SOURCE.tar.xz" |
-		tar -xJ -C "$tmp" --strip-components=2 "${members[@]}" ||
-		die "could not extract $LINT_FILES from $LINT_SOURCE"
-	for p in $LINT_FILES; do
-		mv "$tmp/$p" "$dir/$p"
-	done
-	rm -rf "$tmp" "$(deb_of "$LINT_SOURCE" all)"
-	# shellcheck disable=SC2086 # a list of file names
-	seal "$dir" $LINT_FILES
+		tar -xJ -C "$dir" --strip-components=2 \
+		"${LINT_FILES[@]/#/$LINT_SOURCE/scripts/}" ||
+		die "could not extract ${LINT_FILES[*]} from $LINT_SOURCE"
+	rm -f "$(deb_of "$LINT_SOURCE" all)"
+	seal "$dir" "${LINT_FILES[@]}"
 	touch "$dir/.ready"
 }
 
-print_kdir='' lint='' board='' fresh=''
+lint='' board='' fresh=''
 for arg; do
 	case $arg in
 	--board) board=1 ;;
 	--fresh) fresh=1 ;;
-	--print-kdir) print_kdir=1 ;;
 	--lint) lint=1 ;;
 	*) usage ;;
 	esac
@@ -402,11 +387,7 @@ if [ -n "$source" ]; then
 else
 	kernel
 fi
-# shellcheck disable=SC2086 # lists of package names
-{
-	use_suite "$GUEST_SUITE"
-	guest guest $GUEST_PKGS
-	[ -z "$board" ] || guest guest-board $BOARD_PKGS
-}
+use_suite "$GUEST_SUITE"
+guest guest "${GUEST_PKGS[@]}"
+[ -z "$board" ] || guest guest-board "${BOARD_PKGS[@]}"
 [ -z "$lint" ] || { use_suite "$LINT_SUITE"; lint_tools; }
-[ -z "$print_kdir" ] || echo "$kcache/build"
