@@ -181,38 +181,25 @@ copy_tree() {
 	copied=1
 }
 
-# kbuild LOG [ARG...]: build the copy's modules, all output in LOG.
-kbuild() {
-	local log=$LINT_DIR/$1
+# kbuild_lint TITLE LOG COUNT KEEP DROP [ARG...]: build the copy's modules
+# with ARGs, all output in LOG; our files' lines that match KEEP and not
+# DROP (grep -E) are the report, those matching COUNT its findings. A build
+# that failed without a finding in our files is a finding itself.
+kbuild_lint() {
+	local title=$1 log=$LINT_DIR/$2 pattern=$3 keep=$4 drop=$5 out n rc
 
-	shift
+	shift 5
+	copy_tree
 	# Whatever make we were started from, these builds take only our flags.
 	# shellcheck disable=SC2086 # LINT_KBUILD_ARGS is a list of words
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 		make -C "$KDIR" M="$src" ARCH="$ARCH" CROSS_COMPILE="$CROSS_COMPILE" \
 		-j "$(nproc)" ${LINT_KBUILD_ARGS-} "$@" modules >"$log" 2>&1
-}
-
-# A build that failed without a finding in our files is a finding itself.
-build_failed() {	# NAME LOG
-	printf '%s: the build failed:\n%s\n' "$1" "$(tail -n 15 "$LINT_DIR/$2")"
-}
-
-# kbuild_lint TITLE LOG COUNT KEEP DROP [ARG...]: build the copy with ARGs,
-# all output in LOG; our files' lines that match KEEP and not DROP (grep
-# -E) are the report, those matching COUNT its findings. A build that
-# failed without a finding is a finding itself.
-kbuild_lint() {
-	local title=$1 log=$2 pattern=$3 keep=$4 drop=$5 out n rc
-
-	shift 5
-	copy_tree
-	kbuild "$log" "$@"
 	rc=$?
-	out=$(ours <"$LINT_DIR/$log" | grep -E -- "$keep" | grep -vE -- "$drop")
+	out=$(ours <"$log" | grep -E -- "$keep" | grep -vE -- "$drop")
 	n=$(count "$pattern" "$out")
 	if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then
-		out=$(build_failed "$title" "$log") n=1
+		out=$(printf '%s: the build failed:\n%s\n' "$title" "$(tail -n 15 "$log")") n=1
 	fi
 	report "$title" "$n" "$out"
 }
