@@ -125,8 +125,7 @@ on_board "rm -rf '$BOARD_DIR/modules' '$BOARD_DIR/tests' '$BOARD_DIR/fixtures' \
 	  '$BOARD_DIR/own' && mkdir -p '$BOARD_DIR/modules'"
 scp -q "${opts[@]}" "${kos[@]}" "$BOARD:$BOARD_DIR/modules/"
 scp -q -r "${opts[@]}" "$top/tests" "$BOARD:$BOARD_DIR/"
-# The failure fixtures (make fixtures), for tests/test-exporter.sh and
-# tests/test-vermagic.sh.
+# The failure fixtures (make fixtures), for the tests that load them.
 fixtures=$KMODLAB_BUILD/fixtures
 [ ! -d "$fixtures" ] || scp -q -r "${opts[@]}" "$fixtures" "$BOARD:$BOARD_DIR/"
 # Your own modules' checks, predictions, tests and programs.

@@ -182,8 +182,6 @@ build() {	# DIR OUT
 		fail build
 	else
 		pass build
-	fi
-	if [ "$status" -eq 0 ]; then
 		while read -r ko; do
 			case $ko in
 			/*) ;;

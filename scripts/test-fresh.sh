@@ -47,8 +47,7 @@ store=$CACHE/fresh
 # The README's two commands, in its order; the user of step 2.
 FRESH_COMMANDS=${FRESH_COMMANDS:-make demo;make test}
 IFS=';' read -r -a COMMANDS <<<"$FRESH_COMMANDS"
-LEARNER=learner
-FRESH_USERS=${FRESH_USERS:-root $LEARNER}
+FRESH_USERS=${FRESH_USERS:-root learner}
 # What debootstrap adds to minbase.
 INCLUDE=make,git,ca-certificates
 HOST_SOURCES=/etc/apt/sources.list.d/debian.sources
@@ -156,7 +155,7 @@ tarball() {
 	cleanup
 }
 
-# unpack RELEASE WHO: a new root for WHO (root or $LEARNER) in $root, from
+# unpack RELEASE WHO: a new root for WHO (root or a user) in $root, from
 # $tarball, with the host's Debian sources for RELEASE and the shared .debs
 # mounted.
 unpack() {
