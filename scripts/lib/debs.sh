@@ -163,7 +163,7 @@ unpack_checked() {
 deb_sums() {
 	local ctrl
 
-	ctrl=$(dpkg-deb --ctrl-tarfile "$1" | tar -t 2>/dev/null) || return
+	ctrl=$(dpkg-deb --ctrl-tarfile "$1" 2>/dev/null | tar -t 2>/dev/null) || return
 	case $'\n'$ctrl$'\n' in
 	*$'\n'./md5sums$'\n'*) dpkg-deb --ctrl-tarfile "$1" | tar -xO ./md5sums ;;
 	esac

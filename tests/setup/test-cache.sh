@@ -7,8 +7,9 @@
 # image cut short made 'make test' wait 120 s for a guest "that hung".
 #   - a file cut short in the unpacked kernel (vmlinuz) or the guest's
 #     root: found by the sizes recorded when it was unpacked (one stat);
-#   - a .deb cut short, or one whose files differ from its md5sums: found
-#     when it is unpacked, fetched again from the mirror.
+#   - a .deb cut short, one whose files differ from its md5sums, or one
+#     whose md5sums cannot be read: found when it is unpacked, fetched
+#     again from the mirror.
 # Runs setup.sh for KERNEL on a scratch cache made of hard links to
 # the real cache's files (setup.sh and these checks replace files, never
 # write into them), so nothing is downloaded but what a check asks for.
@@ -44,7 +45,7 @@ damage() {
 ere() { printf '%s' "$1" | sed 's/[][\\.*+?(){}|^$]/\\&/g'; }
 
 ktap_print_header
-ktap_set_plan 10
+ktap_set_plan 12
 
 run setup
 check_run "an intact cache: setup succeeds" 0
@@ -89,6 +90,20 @@ damage "$g/$lib"
 run setup
 check_run "a .deb whose file differs from its md5sums is found" 0 \
 	"^setup: $(ere "${deb##*/}") in the cache is damaged \(a file does not match the package's md5sums\): fetching it again\$"
+run cmp "$real/guest/root/$lib" "$g/$lib"
+check_run "... fetched again, and its file is the package's" 0
+
+# A .deb whose files unpack but whose control part (the md5sums) cannot
+# be read: its control tarball cut to 20 bytes. The reason was lost in a
+# subshell before, and said as "dpkg-deb cannot read it".
+rm -rf "$scratch/parts" && mkdir "$scratch/parts"
+(cd "$scratch/parts" && ar x "$deb" && head -c 20 control.tar.* >control.cut &&
+	mv control.cut control.tar.* && rm -f "$deb" &&
+	ar rc "$deb" debian-binary control.tar.* data.tar.*)
+damage "$g/$lib"
+run setup
+check_run "a .deb whose control part cannot be read is found" 0 \
+	"^setup: $(ere "${deb##*/}") in the cache is damaged \(its control part cannot be read\): fetching it again\$"
 run cmp "$real/guest/root/$lib" "$g/$lib"
 check_run "... fetched again, and its file is the package's" 0
 ktap_finished
