@@ -343,18 +343,7 @@ test-builds: $(STAMP)
 # run in build/<kernel>/make.log, the results in one table.
 ifeq ($(M),)
 test-matrix:
-	@fail=0; for k in $(MATRIX); do \
-		mkdir -p build/$$k && rm -f build/$$k/*.log; \
-		$(MAKE) --no-print-directory KERNEL=$$k setup || fail=1; \
-		start=$$(date +%s); \
-		printf 'test-matrix: %s ... ' $$k; \
-		{ $(MAKE) --no-print-directory KERNEL=$$k modules-clean && \
-		  $(MAKE) --no-print-directory KERNEL=$$k W=1 test; \
-		} > build/$$k/make.log 2>&1 || fail=1; \
-		v=$$(grep -E '^[0-9]+ passed, ' build/$$k/make.log | tail -n 1); \
-		echo "$${v:-$$(tail -n 1 build/$$k/make.log)} ($$(($$(date +%s) - start)) s)"; \
-	done; \
-	scripts/matrix.sh $(MATRIX) && exit $$fail
+	+@MAKE="$(MAKE)" scripts/matrix.sh -r $(MATRIX)
 endif
 
 # readelf on the host first, then the guest's commands.

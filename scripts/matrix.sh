@@ -11,14 +11,46 @@
 # failed (its first diagnostic line). Exits 1 when a cell is FAIL or a
 # kernel passed nothing (it did not run).
 #
-# Usage: scripts/matrix.sh [-n NAME] KERNEL...   (from the top of the tree)
+# With -r, it runs each kernel first (make test-matrix), in turn: make
+# setup for it, then the suite's run (make modules-clean, then make W=1
+# test, whose output is build/<kernel>/make.log) or, with -m, make test
+# M=DIR (build/<kernel>/own/<folder>.make.log); a line each with its
+# verdict and time. A kernel that failed there fails the whole too.
+#
+# Usage: scripts/matrix.sh [-r] [-n NAME] [-m DIR] KERNEL...   (from the top of the tree)
 #   NAME  the run (default: test; make test M=DIR's: own/<folder>)
+#   DIR   with -r: run make test M=DIR (scripts/own.sh), not the suite's
 
 set -uo pipefail
 
-name='test'
+name=test dir='' run='' fail=0
+[ "${1-}" != -r ] || { run=1; shift; }
 [ "${1-}" != -n ] || { name=$2; shift 2; }
+[ "${1-}" != -m ] || { dir=$2; shift 2; }
 [ $# -gt 0 ] || { sed -n 's/^# Usage: //p' "$0" >&2; exit 2; }
+make=("${MAKE:-make}" --no-print-directory)
+
+# run_kernel K: make setup for K, then the run, its output in $log.
+run_kernel() {
+	local k=$1 log=build/$1/make.log verdict start
+
+	[ -z "$dir" ] || log=build/$k/$name.make.log
+	mkdir -p "${log%/*}"
+	[ -n "$dir" ] || rm -f "build/$k"/*.log
+	"${make[@]}" KERNEL="$k" setup || fail=1
+	printf 'test-matrix: %s%s ... ' "${dir:+$name on }" "$k"
+	start=$SECONDS
+	if [ -n "$dir" ]; then
+		"${make[@]}" KERNEL="$k" test M="$dir"
+	else
+		"${make[@]}" KERNEL="$k" modules-clean && "${make[@]}" KERNEL="$k" W=1 test
+	fi >"$log" 2>&1 || fail=1
+	# Its verdict, else (a usage error) its last line.
+	verdict=$(grep -E '^[0-9]+ passed, ' "$log" | tail -n 1)
+	echo "${verdict:-$(tail -n 1 "$log")} ($((SECONDS - start)) s)"
+}
+
+[ -z "$run" ] || for k; do run_kernel "$k"; done
 
 # Every result, a line each: KERNEL, ok|FAIL|skip, check (qemu/ktap.awk).
 results() {
@@ -93,4 +125,5 @@ END {
 }'
 status=${PIPESTATUS[1]}
 cat "$warnings"
+[ "$status" -ne 0 ] || status=$fail
 exit "$status"

@@ -341,26 +341,13 @@ run_board() {	# DIR
 
 # run_matrix DIR: run_test on each kernel of MATRIX (fetched first if need
 # be), each one's output in build/<kernel>/own/NAME.make.log, then one
-# table of check x kernel (scripts/matrix.sh).
+# table of check x kernel: scripts/matrix.sh -r, as for the suite.
 run_matrix() {	# DIR
-	local dir name k start log verdict fail=0
+	local dir
 
 	dir=$(cd "$1" && pwd) || die "no directory '$1'"
-	name=$(own_name "$dir")
-	for k in $MATRIX; do
-		mkdir -p "$top/build/$k/own"
-		make -C "$top" --no-print-directory KERNEL="$k" setup || fail=1
-		printf 'own: %s on %s ... ' "$name" "$k"
-		start=$SECONDS
-		make -C "$top" --no-print-directory KERNEL="$k" test M="$dir" \
-			>"$top/build/$k/own/$name.make.log" 2>&1 || fail=1
-		# Its verdict, else (a usage error) its last line.
-		log=$top/build/$k/own/$name.make.log
-		verdict=$(grep -E '^[0-9]+ passed, ' "$log" | tail -n 1)
-		echo "${verdict:-$(tail -n 1 "$log")} ($((SECONDS - start)) s)"
-	done
 	# shellcheck disable=SC2086 # MATRIX is a list of kernels
-	(cd "$top" && scripts/matrix.sh -n "own/$name" $MATRIX) && return $fail
+	(cd "$top" && scripts/matrix.sh -r -n "own/$(own_name "$dir")" -m "$dir" $MATRIX)
 }
 
 case ${1-} in
