@@ -121,10 +121,11 @@ download() {
 # failure, when there is none: compgen's exit 1 would fail the pipe).
 deb_of() { { compgen -G "$debs/${1}_*_${2}.deb" || :; } | sort -V | tail -n 1; }
 
-# checked_deb PKG[:ARCH] ARCH CHECK ARG...: fetch PKG (once), set deb to
-# its .deb and run CHECK DEB ARG... A .deb CHECK finds damaged (cut short
-# by an interrupted download or a full disk, or damaged since it came) is
-# said to be so, with CHECK's why, fetched again and checked again, once.
+# checked_deb PKG[:ARCH] ARCH CHECK ARG...: fetch PKG if the cache has no
+# .deb of it, set deb to that .deb and run CHECK DEB ARG... A .deb CHECK
+# finds damaged (cut short by an interrupted download or a full disk, or
+# damaged since it came) is said to be so, with CHECK's why, fetched
+# again and checked again, once.
 checked_deb() {
 	local pkg=$1 arch=$2 check=$3 try
 
