@@ -4,8 +4,8 @@
 # make modules-clean leaves nothing that says the modules are built. The
 # guest targets skip Kbuild while build/modules.stamp matches the build's
 # variables (the Makefile's STAMP); a stamp that outlived the clean made
-# the next 'make test' skip the build and fail on a fixture that needs
-# Module.symvers ("No rule to make target"). In a copy of the tracked
+# the next 'make test' skip the build and fail on fixture_no_import, which
+# needs the Module.symvers the clean removed. In a copy of the tracked
 # files in build/test-setup/, with a stamp of its own: nothing is built.
 
 TESTS_DIR=${0%/*}/..
