@@ -18,7 +18,8 @@
 #     file may declare and require it;
 #   - run.sh -l LAST: LAST does not start beside any other file, even
 #     one that shares no module with it, and runs once they have ended.
-# Each wait for a file that should not start is half a second.
+# Each wait for a file that should not start is half a second; the
+# scenarios run at once.
 
 TESTS_DIR=${0%/*}/..
 # shellcheck source=tests/kmodlab.sh
@@ -34,21 +35,25 @@ ktap_print_header
 [ -z "$KMOD_MISSING" ] || ktap_skip_all "kmod's$KMOD_MISSING not found: require_modules would skip"
 ktap_set_plan 13
 
-# Module names no real test uses: their locks are this run's alone.
-a=kmodlab_selftest_a_$$ b=kmodlab_selftest_b_$$
 mkdir "$tmp/extra" "$tmp/fixtures"
-: >"$tmp/extra/$a.ko"
-: >"$tmp/extra/$b.ko"
+
+# Each scenario below is a function, run in a folder of its own ($d) with
+# module names of its own ($a, $b: no real test uses them, so their locks
+# are the scenario's alone): the scenarios run at once, and their
+# half-second waits overlap instead of adding up.
+names() {	# N: the folder and module names of scenario N
+	d=$tmp/$1 a=kmodlab_selftest_a_$$_$1 b=kmodlab_selftest_b_$$_$1
+}
 
 # mkfile NAME DECLARED BODY: a made-up test file that declares DECLARED;
 # its first act is to leave a mark that it started.
 mkfile() {
-	cat >"$tmp/$1.sh" <<EOF
+	cat >"$d/$1.sh" <<EOF
 #!/bin/sh
 # kmodlab-modules: $2
 TESTS_DIR=$tests
 . "\$TESTS_DIR/kmodlab.sh"
-: >"$tmp/$1.started"
+: >"$d/$1.started"
 ktap_print_header
 $3
 EOF
@@ -61,11 +66,11 @@ watch() {	# FILE WANT
 	cat <<EOF
 ktap_set_plan 1
 i=0
-while [ \$i -lt 5 ] && [ ! -e "$tmp/$1.started" ]; do
+while [ \$i -lt 5 ] && [ ! -e "$d/$1.started" ]; do
 	sleep 0.1
 	i=\$((i + 1))
 done
-[ -e "$tmp/$1.started" ] && got=yes || got=no
+[ -e "$d/$1.started" ] && got=yes || got=no
 check_eq "$1 started beside it" $2 \$got
 ktap_finished
 EOF
@@ -75,69 +80,117 @@ pass='ktap_set_plan 1
 ktap_test_pass ran
 ktap_finished'
 
-schedule() {	# [-l LAST] FILE...: run.sh -j 2 on those of $tmp, its KTAP in $out
+schedule() {	# [-l LAST] FILE...: run.sh -j 2 on those of $d, its KTAP in $d/ktap
 	_last=
-	[ "$1" != -l ] || { _last=$tmp/$2.sh; shift 2; }
-	rm -f "$tmp"/*.started
+	[ "$1" != -l ] || { _last=$d/$2.sh; shift 2; }
 	for _f; do
-		set -- "$@" "$tmp/$_f.sh"
+		set -- "$@" "$d/$_f.sh"
 		shift
 	done
 	[ -z "$_last" ] || set -- -l "$_last" "$@"
 	run env KO_DIR="$tmp/extra" KMODLAB_FIXTURES="$tmp/fixtures" "$tests/run.sh" -j 2 "$@"
+	printf '%s\n' "$out" >"$d/ktap"
 }
 
-# shellcheck disable=SC2016 # $mods is for the made-up file
-mkfile by_variable "$a" "mods=$a
+scenario() {	# N: make scenario N's folder and modules, and set its names
+	names "$1"
+	mkdir "$d"
+	: >"$tmp/extra/$a.ko"
+	: >"$tmp/extra/$b.ko"
+}
+
+by_variable() {
+	# shellcheck disable=SC2016 # $mods is for the made-up file
+	mkfile by_variable "$a" "mods=$a
 "'require_modules $mods'"
 $(watch by_name no)"
-mkfile by_name "$a" "require_modules $a
+	mkfile by_name "$a" "require_modules $a
 $pass"
-schedule by_variable by_name
-check_match "require_modules \$mods: not started beside a file that shares its module" \
-	'^ok 1 by_variable$' "$out"
+	schedule by_variable by_name
+}
 
-mkfile everything all "require_modules $a
+everything_alone() {
+	mkfile everything all "require_modules $a
 $(watch one no)"
-mkfile one "$b" "require_modules $b
+	mkfile one "$b" "require_modules $b
 $pass"
-schedule everything one
-check_match "'all': not started beside a file that names a module" '^ok 1 everything$' "$out"
+	schedule everything one
+}
 
-mkfile other "$a" "require_modules $a
+side_by_side() {
+	mkfile other "$a" "require_modules $a
 $(watch one yes)"
-schedule other one
-check_match "files that share no module run side by side" '^ok 1 other$' "$out"
-mkfile none "" "require_modules
-$(watch everything yes)"
-schedule none everything
-check_match "... and one that needs no module beside 'all'" '^ok 1 none$' "$out"
-
-fx=fixture_selftest_$$
-: >"$tmp/fixtures/$fx.ko"
-mkfile fixture "$a $fx" "require_modules $a $fx
+	mkfile one "$b" "require_modules $b
 $pass"
-schedule fixture
-check_match "a failure fixture, declared and required: the file runs" '^ok 1 fixture$' "$out"
+	schedule other one
+}
+
+none_beside_everything() {
+	mkfile none "" "require_modules
+$(watch everything yes)"
+	mkfile everything all "require_modules $a
+$pass"
+	schedule none everything
+}
+
+fixture() {
+	fx=fixture_selftest_$$
+	: >"$tmp/fixtures/$fx.ko"
+	mkfile fixture "$a $fx" "require_modules $a $fx
+$pass"
+	schedule fixture
+}
 
 # LAST first in the list: without -l it would start at once, beside first.
-mkfile last "" "require_modules
+last_alone() {
+	mkfile last "" "require_modules
 $pass"
-mkfile first "" "require_modules
+	mkfile first "" "require_modules
 $(watch last no)"
-schedule -l last last first
+	schedule -l last last first
+}
+
+# The wrong ones, in one run: each fails alone (they share $a: in turn).
+wrong() {
+	mkfile unknown "$a nosuch_$$" "require_modules $a
+$pass"
+	mkfile undeclared "$a" "require_modules $a $b
+$pass"
+	mkfile absent "$a" "require_modules $a gone_$$
+$pass"
+	schedule unknown undeclared absent
+}
+
+scenario 1 && by_variable &
+scenario 2 && everything_alone &
+scenario 3 && side_by_side &
+scenario 4 && none_beside_everything &
+scenario 5 && fixture &
+scenario 6 && last_alone &
+scenario 7 && wrong &
+wait
+
+result() {	# N: scenario N's KTAP in $out, its names set
+	names "$1"
+	out=$(cat "$d/ktap")
+}
+
+result 1
+check_match "require_modules \$mods: not started beside a file that shares its module" \
+	'^ok 1 by_variable$' "$out"
+result 2
+check_match "'all': not started beside a file that names a module" '^ok 1 everything$' "$out"
+result 3
+check_match "files that share no module run side by side" '^ok 1 other$' "$out"
+result 4
+check_match "... and one that needs no module beside 'all'" '^ok 1 none$' "$out"
+result 5
+check_match "a failure fixture, declared and required: the file runs" '^ok 1 fixture$' "$out"
+result 6
 check_match "-l LAST: not started beside a file that shares no module with it" \
 	'^ok 2 first$' "$out"
 check_match "... and run once the others have ended" '^ok 1 last$' "$out"
-
-# The wrong ones, in one run: each fails alone (they share $a: in turn).
-mkfile unknown "$a nosuch_$$" "require_modules $a
-$pass"
-mkfile undeclared "$a" "require_modules $a $b
-$pass"
-mkfile absent "$a" "require_modules $a gone_$$
-$pass"
-schedule unknown undeclared absent
+result 7
 check_match "a module the suite does not have, declared: the file fails" \
 	'^not ok 1 unknown$' "$out"
 check_match "... saying which" "nosuch_$$: not a module of the suite" "$out"
