@@ -102,11 +102,11 @@ base() {
 }
 
 overlay() {
-	local kcache=$1 out=$2 order=${MODULES_ORDER:-modules.order} rel f dst
+	local kcache=$1 out=$2 order=${MODULES_ORDER:-modules.order} rel f dst m list dir kos=()
 	shift 2
 
 	[ -r "$kcache/release" ] || die "$kcache has no kernel: run scripts/setup.sh"
-	rel=$(cat "$kcache/release")
+	read -r rel <"$kcache/release"
 	mkdir -p "$stage/lib/modules/$rel/extra" "$stage$suite"
 	cp "$top/qemu/init" "$stage/init"
 	# tests/ without what only the host reads: the fixtures' sources and
@@ -114,14 +114,19 @@ overlay() {
 	# external/ (the sample module directories: make test M=DIR).
 	cp -r "$top/tests" "$top/qemu/demo.sh" "$stage$suite/"
 	rm -rf "$stage$suite/tests/"{fixtures,host,setup,external}
-	"$top/scripts/kos.sh" "$order" | while read -r m; do
+	# One cp for them all: each process costs make test a few ms.
+	list=$("$top/scripts/kos.sh" "$order") || exit 1
+	dir=$(dirname "$order")
+	while read -r m; do
 		case $m in
+		'') continue ;;
 		/*) ;;
-		*) m=$(dirname "$order")/$m ;;
+		*) m=$dir/$m ;;
 		esac
 		[ -r "$m" ] || die "$m is in $order but not built: run make"
-		cp "$m" "$stage/lib/modules/$rel/extra/"
-	done
+		kos+=("$m")
+	done <<<"$list"
+	[ ${#kos[@]} -eq 0 ] || cp "${kos[@]}" "$stage/lib/modules/$rel/extra/"
 	for f in "$@"; do
 		dst=${f#*:}
 		case $dst in

@@ -37,7 +37,8 @@ cd "$top" || exit 2
 # shellcheck source=scripts/lib/facts.sh
 . scripts/lib/facts.sh
 
-die() { printf 'guest: error: %s\n' "$*" >&2; exit 2; }
+# On an error, the host's checks (if started) end first: none is left behind.
+die() { wait; printf 'guest: error: %s\n' "$*" >&2; exit 2; }
 usage() { sed -n '/^# Usage:/,/^# The facts/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 name='' order='' boot_opts=() files=() host=() done_ktap=()
@@ -75,6 +76,12 @@ rm -f "$out.log" "$out-host.log" "$out-kernel.log" "$out.logs"
 base=$top/build/guest-base.cpio
 [ -r "$base" ] || die "no $base: run it through make (make $run)"
 
+# The host's checks need nothing of the image: they start first, with a
+# core to themselves until the guest boots, and then take only the CPU
+# time its vCPU threads leave (chrt --idle).
+[ ${#host[@]} -eq 0 ] ||
+	chrt --idle 0 tests/run.sh "${host[@]}" >"$out-host.log" 2>&1 &
+
 # The image: the base, then the board's layer or an overlay of this run.
 if [ "$run" = board ]; then
 	layer=$KMODLAB_BUILD/board-layer.cpio
@@ -85,11 +92,6 @@ else
 		"$KCACHE" "$layer" "${files[@]}" || die "the image of $name could not be made"
 fi
 cat "$base" "$layer" >"$out.cpio"
-
-# The host's checks take only the CPU time the guest's vCPU threads leave
-# (chrt --idle), and are still done long before them.
-[ ${#host[@]} -eq 0 ] ||
-	chrt --idle 0 tests/run.sh "${host[@]}" >"$out-host.log" 2>&1 &
 qemu/boot.sh "${boot_opts[@]}" -l "$out.log" "$KCACHE/vmlinuz" "$out.cpio" \
 	kmodlab_run="$run" "$@"
 booted=$?
