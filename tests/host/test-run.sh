@@ -59,14 +59,16 @@ $3
 EOF
 }
 
-# The body of a file that holds its modules and, for half a second,
-# watches for FILE's mark: one check, that FILE started (WANT yes) or did
-# not (WANT no) while this file ran.
+# The body of a file that holds its modules and watches for FILE's mark:
+# one check, that FILE started (WANT yes) or did not (WANT no) while this
+# file ran. A file that should not start is given half a second; one that
+# should, up to two (it ends the wait), since beside the guest the host's
+# checks get only the CPU time QEMU leaves.
 watch() {	# FILE WANT
 	cat <<EOF
 ktap_set_plan 1
 i=0
-while [ \$i -lt 5 ] && [ ! -e "$d/$1.started" ]; do
+while [ \$i -lt $([ "$2" = yes ] && echo 20 || echo 5) ] && [ ! -e "$d/$1.started" ]; do
 	sleep 0.1
 	i=\$((i + 1))
 done
