@@ -123,6 +123,12 @@ CROSS_COMPILE ?= $(if $(filter aarch64 arm64,$(shell uname -m)),,aarch64-linux-g
 # checkpatch.pl's kernel source package (scripts/setup.sh --lint, lint.sh).
 LINT_SOURCE ?= linux-source-6.1
 KOINFO := $(CURDIR)/tools/koinfo/koinfo
+# $(call koinfo_predict,ARGS,OUT.txt): koinfo --against KDIR ARGS >OUT.txt.
+# Exit 1 (a refusal predicted) is a prediction for the guest to check; its
+# line on stderr (the first refusal) is expected, kept in OUT.err. Exit 2
+# (koinfo cannot tell: a file it cannot read) fails, saying why.
+koinfo_predict = $(KOINFO) --against $(KDIR) $(1) >$(2) 2>$(basename $(2)).err || \
+	{ test $$? -eq 1 || { cat $(basename $(2)).err >&2; false; }; }
 BUILD := build/$(KERNEL)
 KMODLAB_BUILD := $(CURDIR)/$(BUILD)
 KMODLAB_OWN_KDIR := $(OWN_KDIR)
@@ -277,13 +283,12 @@ $(LOADER_FIXTURE_KOS) &: $(wildcard tests/fixtures/loader/*.c) \
 # every module and every fixture, from one call (each predicted once;
 # exporter.ko resolves the fixtures' symbols): tests/loader/test-koinfo.sh
 # checks it against what the guest kernel really does, and fails without
-# a prediction for each. koinfo exits 1 when it predicts a refusal (the
-# fixtures'): a prediction; 2 when it cannot tell (a file it cannot read):
-# the image fails. scripts/guest.sh assembles the image itself.
+# a prediction for each (koinfo_predict: the fixtures' refusals are
+# predictions; a file koinfo cannot read fails the image). scripts/guest.sh
+# assembles the image itself.
 image: $(STAMP) fixtures koinfo setup $(BASE)
 	@mkdir -p $(BUILD)
-	$(KOINFO) --against $(KDIR) $$(scripts/kos.sh) \
-		$(FIXTURE_KOS) >$(BUILD)/koinfo-predict.txt || test $$? -eq 1
+	$(call koinfo_predict,$$(scripts/kos.sh) $(FIXTURE_KOS),$(BUILD)/koinfo-predict.txt)
 # A guest path without a leading / is in the guest's folder of the suite
 # (qemu/mkinitramfs.sh names it).
 SUITE_FILES := -f $(FIXTURES):fixtures -f $(BUILD)/koinfo-predict.txt:koinfo-predict.txt
@@ -508,8 +513,8 @@ sig-files: $(STAMP) koinfo $(OWN_KEY) $(OTHER_KEY)
 	  echo "keyid=$$(openssl x509 -noout -ext subjectKeyIdentifier \
 		-in $(MODULE_SIG_CERT) -inform DER | sed -n '2{s/^ *//; s/://g; p}' | tr A-F a-f)"; \
 	} >$(SIG)/sig.conf
-	$(KOINFO) --against $(KDIR) --sig-enforce $(addprefix $(SIG)/,\
-		unsigned.ko other.ko tampered.ko signed.ko) >$(SIG)/koinfo.txt; test $$? -le 1
+	$(call koinfo_predict,--sig-enforce $(addprefix $(SIG)/,\
+		unsigned.ko other.ko tampered.ko signed.ko),$(SIG)/koinfo.txt)
 
 # A boot of its own, with signatures enforced (module.sig_enforce=1, what
 # Secure Boot's lockdown does too): tests/sig/ only.
