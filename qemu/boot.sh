@@ -5,10 +5,11 @@
 # and turn a guest panic, oops or hang into a clear failure naming the log.
 # The guest powers itself off when done (qemu/init), so QEMU exits.
 #
-# Usage: qemu/boot.sh [-i] [-q] [-l LOG] [-t SECONDS] VMLINUZ INITRD [ARG]...
+# Usage: qemu/boot.sh [-i] [-q] [-l LOG] [-r FILE] [-t SECONDS] VMLINUZ INITRD [ARG]...
 #   -i          interactive: the terminal talks to the guest; no timeout
 #   -q          keep the console in LOG only, do not echo it
 #   -l LOG      the console log (default: build/console.log)
+#   -r FILE     write why the boot failed to FILE (empty: it powered off)
 #   -t SECONDS  give up on the guest after this long (default: $TIMEOUT or 120)
 #   ARG         added to the kernel command line
 # Variables: QEMU (default qemu-system-aarch64), QEMU_FLAGS (added flags)
@@ -17,16 +18,17 @@ set -uo pipefail
 
 QEMU=${QEMU:-qemu-system-aarch64}
 timeout=${TIMEOUT:-120} log=build/console.log
-interactive='' quiet=''
+interactive='' quiet='' reason_file=''
 
 usage() { sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 die() { printf 'boot: error: %s\n' "$*" >&2; exit 1; }
 
-while getopts iql:t: opt; do
+while getopts iql:r:t: opt; do
 	case $opt in
 	i) interactive=1 ;;
 	q) quiet=1 ;;
 	l) log=$OPTARG ;;
+	r) reason_file=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	*) usage ;;
 	esac
@@ -82,4 +84,5 @@ elif line=$(grep -m1 -E 'Kernel panic|Internal error: Oops|Unable to handle kern
 elif ! grep -q '^kmodlab: powering off' "$log"; then
 	fail="the guest stopped before powering off (QEMU exit status $status)"
 fi
+[ -z "$reason_file" ] || printf '%s\n' "$fail" >"$reason_file"
 [ -z "$fail" ] || { echo "boot: FAILED: $fail (see $log)" >&2; exit 1; }

@@ -17,8 +17,9 @@
 #   -n NAME       names the run (default: RUN), in $KMODLAB_BUILD: the
 #                 image NAME.cpio, the console log NAME.log, the host's
 #                 checks NAME-host.log, the kernel's reports NAME-kernel.log,
-#                 and NAME.logs: the KTAP files of the verdict, as
-#                 qemu/ktap.awk's arguments (a line each)
+#                 the boot's own check NAME-boot.log (it powered off: no
+#                 hang, panic or oops), and NAME.logs: the KTAP files of
+#                 the verdict, as qemu/ktap.awk's arguments (a line each)
 #   -o ORDER      the modules to install: a modules.order (default: the
 #                 tree's); their folder is what the paths are relative to
 #   -f FILE:PATH  a file or folder to place in the guest at PATH; a PATH
@@ -72,7 +73,7 @@ esac
 
 out=$KMODLAB_BUILD/$name
 mkdir -p "$(dirname "$out")"
-rm -f "$out.log" "$out-host.log" "$out-kernel.log" "$out.logs"
+rm -f "$out.log" "$out-host.log" "$out-kernel.log" "$out-boot.log" "$out.logs"
 base=$top/build/guest-base.cpio
 [ -r "$base" ] || die "no $base: run it through make (make $run)"
 
@@ -92,11 +93,24 @@ else
 		"$KCACHE" "$layer" "${files[@]}" || die "the image of $name could not be made"
 fi
 cat "$base" "$layer" >"$out.cpio"
-qemu/boot.sh "${boot_opts[@]}" -l "$out.log" "$KCACHE/vmlinuz" "$out.cpio" \
-	kmodlab_run="$run" "$@"
+qemu/boot.sh "${boot_opts[@]}" -l "$out.log" -r "$out-boot.log" \
+	"$KCACHE/vmlinuz" "$out.cpio" kmodlab_run="$run" "$@"
 booted=$?
 wait
 [ -n "$ktap" ] || exit $booted
+
+# The boot is a check of the verdict too: a guest that hung, panicked or
+# oopsed after its last result must not end in "0 failed" (nor in a
+# matrix cell that reads ok).
+why=$(cat "$out-boot.log" 2>/dev/null)
+[ $booted -eq 0 ] || why=${why:-qemu/boot.sh failed before the guest ran (exit $booted)}
+{
+	printf 'KTAP version 1\n1..1\n  KTAP version 1\n  1..1\n'
+	[ -z "$why" ] || printf '  # %s\n' "$why"
+	printf '  %sok 1 the guest ran to its power-off: no hang, panic or oops\n' \
+		"${why:+not }"
+	printf '%sok 1 boot\n' "${why:+not }"
+} >"$out-boot.log"
 
 logs=()
 if [ ${#host[@]} -gt 0 ]; then
@@ -107,7 +121,8 @@ if [ ${#done_ktap[@]} -gt 0 ]; then
 	cat "${done_ktap[@]}"
 	logs+=(label=host/ "${done_ktap[@]}" label=)
 fi
-logs+=("$out.log")
+cat "$out-boot.log"
+logs+=("$out.log" "$out-boot.log")
 if [ -n "$kernel_log" ]; then
 	awk -v kmemleak="$(kernel_conf kmemleak)" -f qemu/kernel-log.awk "$out.log" |
 		tee "$out-kernel.log"

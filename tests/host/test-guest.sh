@@ -1,0 +1,68 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host side: scripts/guest.sh's verdict counts the boot itself. A fake
+# QEMU (QEMU=, qemu/boot.sh) prints a guest's console: one passing KTAP
+# test file, then, or not, the power-off line. The image is the real one
+# (build/guest-base.cpio and an overlay without modules); nothing boots.
+#   - a guest that powers off: "2 passed, 0 failed" (the file's
+#     check and the boot's), exit 0;
+#   - one that printed every result and then hangs past the time limit:
+#     one check fails (not "0 failed": the boot's), with boot.sh's reason,
+#     and guest.sh exits non-zero. (boot.sh's other reasons, an oops or a
+#     stop before the power-off, take the same way into the verdict.)
+# It runs beside the real guest (make test): two images, 0.8 CPU-seconds.
+# Variables: KMODLAB_BUILD, KCACHE (the facts: scripts/lib/facts.sh)
+
+TESTS_DIR=${0%/*}/..
+# shellcheck source=tests/kmodlab.sh
+. "$TESTS_DIR/kmodlab.sh"
+
+top=$(cd "$TESTS_DIR/.." && pwd)
+tmp=$(mktemp -d)
+# shellcheck disable=SC2317 # called by kmodlab.sh at exit
+test_cleanup() { rm -rf "$tmp"; }
+trap test_cleanup EXIT
+
+ktap_print_header
+[ -r "$top/build/guest-base.cpio" ] ||
+	ktap_skip_all "no build/guest-base.cpio: run 'make image'"
+[ -r "${KCACHE-}/vmlinuz" ] || ktap_skip_all "no kernel image in KCACHE: run 'make setup'"
+ktap_set_plan 5
+
+# The fake QEMU: the console of scenario $FAKE_GUEST.
+cat >"$tmp/qemu" <<'EOF'
+#!/bin/sh
+printf 'KTAP version 1\n1..1\n  KTAP version 1\n  1..1\n  ok 1 a check\nok 1 a file\n'
+case $FAKE_GUEST in
+off)	echo 'kmodlab: powering off at 1.00 s' ;;
+hang)	exec sleep 30 ;;
+esac
+EOF
+chmod +x "$tmp/qemu"
+: >"$tmp/modules.order"
+
+# The two guests at once (the hung one waits out its time limit): each
+# leaves guest.sh's output and exit status in $tmp/SCENARIO.out and .rc.
+for scenario in hang off; do
+	(cd "$top" && FAKE_GUEST=$scenario QEMU=$tmp/qemu KMODLAB_BUILD=$tmp \
+		scripts/guest.sh -q -t 1 -n $scenario -o "$tmp/modules.order" stress \
+		>"$tmp/$scenario.out" 2>&1; echo $? >"$tmp/$scenario.rc") &
+done
+wait
+
+# guest SCENARIO: its last line and exit status, in $out and $rc.
+guest() {
+	out=$(tail -n 1 "$tmp/$1.out")
+	rc=$(cat "$tmp/$1.rc")
+}
+
+guest off
+check_eq "powered off: the file and the boot pass" "2 passed, 0 failed" "$out"
+check_eq "powered off: exit 0" 0 "$rc"
+guest hang
+check_eq "hung after its last result: the boot fails" "1 passed, 1 failed" "$out"
+check_eq "hung: guest.sh exits 1" 1 "$rc"
+check_match "hung: its reason is the time limit" \
+	'^  # the guest hung: no power-off within 1 s' "$(cat "$tmp/hang-boot.log")"
+ktap_finished
