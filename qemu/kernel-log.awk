@@ -13,10 +13,17 @@
 #   kmemleak=yes  the kernel has kmemleak: a run without its scan fails
 
 BEGIN {
-	# The first line of each kind of report, after the "[ time] " of printk.
-	start = "^(BUG: |WARNING: |UBSAN: |kernel BUG at |Kernel panic|" \
+	# The first line of each kind of report, after the "[ time] " of printk
+	# and the prefix of the subsystem that printed it (pr_fmt): a soft
+	# lockup is "watchdog: BUG: soft lockup", an RCU stall "rcu: INFO:
+	# rcu_sched self-detected stall" (5.10) or "rcu: INFO: rcu_preempt
+	# detected stalls", a task stuck in D state (khungtaskd) "INFO: task
+	# insmod:73 blocked for more than 120 seconds."
+	start = "^([a-z_]+: )?(BUG: |WARNING: |UBSAN: |kernel BUG at |Kernel panic|" \
 		"Internal error: |Unable to handle kernel |" \
 		"INFO: trying to register non-static key|" \
+		"INFO: rcu_[a-z]+ (self-)?detected stall|INFO: task .* blocked for more than|" \
+		"Watchdog detected hard LOCKUP|" \
 		"kmemleak: [0-9]+ new suspected memory leak)"
 	max = 40
 }
