@@ -6,7 +6,8 @@
 # has one result per test file; each file's checks are its subtests,
 # indented by two spaces. A file that failed without a failing check (it
 # crashed, or ran fewer checks than it planned) counts once, and so does
-# an input in which the tests did not start or did not all finish.
+# an input in which the tests did not start, planned nothing, or did not
+# all finish.
 #
 # Usage: awk -f qemu/ktap.awk [-v results=1] [tag=T] [label=L] FILE...
 #   default    print "N passed, N failed[, N skipped]" (the verdict)
@@ -40,6 +41,10 @@ function finish() {
 		row("FAIL", label cur ": (no KTAP output)")
 		if (!results)
 			printf "# %s: no KTAP output, the tests did not start\n", cur
+	} else if (plan < 0) {
+		row("FAIL", label cur ": (no plan)")
+		if (!results)
+			printf "# %s: KTAP without a plan line\n", cur
 	} else if (files < plan) {
 		for (i = files + 1; i <= plan; i++)
 			row("FAIL", label cur ": (test file " i " did not finish)")
