@@ -65,7 +65,7 @@ echo "boot: ${cmd[*]}" >&2
 start=$EPOCHREALTIME
 if [ -n "$interactive" ]; then
 	"${cmd[@]}" | tee "$log"
-	exit 0
+	exit "${PIPESTATUS[0]}"
 elif [ -n "$quiet" ]; then
 	timeout -k 5 "$timeout" "${cmd[@]}" </dev/null >"$log" 2>&1
 else
