@@ -71,9 +71,9 @@ require_modules
 for f in "$slow" "$noexit"; do
 	[ -r "$f" ] || ktap_skip_all "$f not found (make fixtures)"
 done
-ktap_set_plan 22
 unload fixture_slow_init
 [ $(($(tainted) & R)) -eq 0 ] || ktap_skip_all "the kernel is tainted R already: reboot"
+ktap_set_plan 22
 
 # The first load; as soon as it is COMING, a second of the same file and
 # one of a copy (see below), which wait while the checks in between run.
