@@ -15,6 +15,9 @@
 #                   of kernel x check
 #   make test-all   everything CI runs (scripts/test-all.sh), one closing line
 #   make test-setup scripts/setup.sh's own checks (tests/setup/)
+#   make test-loader koinfo's predictions, the trace and the compressed
+#                   modules against the guest kernel (tests/loader/)
+#   make test-builds other ways to build: separately, modpost's refusals
 #   make test-own   make test M=DIR on the samples in tests/external/
 #   make test-fresh the README's two commands on clean Debian 12 and 13
 #                   roots, as root and as a user with sudo (needs root)
@@ -27,6 +30,9 @@
 #                   (MODULE may be a fixture: fixture_init_fail shows a
 #                   failing init); UNLOAD=1: load it, trace its rmmod
 #   make bench      time 'make test' against a bare boot of the same image
+#                   (RUNS=5 of each, the median)
+#   make lab N=1    check your lab 1 (labs/); make skels makes the
+#                   skeletons, make test-labs proves every lab's checks
 #   make lint       checkpatch, sparse, W=1, cppcheck, -fanalyzer, shellcheck
 #   make sign       sign the built modules with the kernel's sign-file
 #                   (MODULE_SIG_KEY, MODULE_SIG_CERT)
@@ -72,6 +78,7 @@
 #                  (default: /lib/modules/<release>/extra)
 #   M              a directory of your own modules (make test M=DIR)
 #   CYCLES         load/unload cycles per module for make test M=DIR (10)
+#   OWN_WARNINGS   make test M=DIR's W=1 warnings: show (default) or fail
 #   MODULE         the module 'make trace' loads (helloworld); UNLOAD=1
 #                  traces its removal instead
 #   MODULE_SIG_KEY, MODULE_SIG_CERT  the key 'make sign' signs with and its
