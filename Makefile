@@ -68,7 +68,7 @@
 #   CROSS_COMPILE  aarch64-linux-gnu- (empty when the host is arm64)
 #   KMODLAB_CACHE  downloads (${XDG_CACHE_HOME:-~/.cache}/kmodlab)
 #   TIMEOUT        seconds a guest may run before it counts as hung (120;
-#                  1800 for make stress)
+#                  1800 for make stress, 300 for make test M=DIR)
 #   STRESS_CYCLES, STRESS_RACES, STRESS_SECONDS  make stress's counts and
 #                  time limit per loop (200, 50, 300; tests/stress/stress.sh)
 #   BOARD, BOARD_PORT, BOARD_KEY, BOARD_DIR, BOARD_SSH_OPTS, TESTS: the board
