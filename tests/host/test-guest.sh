@@ -14,15 +14,8 @@
 # It runs beside the real guest (make test): two images, 0.8 CPU-seconds.
 # Variables: KMODLAB_BUILD, KCACHE (the facts: scripts/lib/facts.sh)
 
-TESTS_DIR=${0%/*}/..
-# shellcheck source=tests/kmodlab.sh
-. "$TESTS_DIR/kmodlab.sh"
-
-top=$(cd "$TESTS_DIR/.." && pwd)
-tmp=$(mktemp -d)
-# shellcheck disable=SC2317 # called by kmodlab.sh at exit
-test_cleanup() { rm -rf "$tmp"; }
-trap test_cleanup EXIT
+# shellcheck source=tests/host/host.sh
+. "${0%/*}/host.sh"
 
 ktap_print_header
 [ -r "$top/build/guest-base.cpio" ] ||

@@ -10,15 +10,9 @@
 # kernel log did not reach its end fails check 2; with kmemleak=yes, one
 # without "kmodlab: kmemleak scanned" fails check 3.
 
-TESTS_DIR=${0%/*}/..
-# shellcheck source=tests/kmodlab.sh
-. "$TESTS_DIR/kmodlab.sh"
-
-awk_file=$(cd "$TESTS_DIR/.." && pwd)/qemu/kernel-log.awk
-tmp=$(mktemp -d)
-# shellcheck disable=SC2317 # called by kmodlab.sh at exit
-test_cleanup() { rm -rf "$tmp"; }
-trap test_cleanup EXIT
+# shellcheck source=tests/host/host.sh
+. "${0%/*}/host.sh"
+awk_file=$top/qemu/kernel-log.awk
 
 ktap_print_header
 ktap_set_plan 18

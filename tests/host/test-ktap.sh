@@ -9,15 +9,9 @@
 #   - an empty input fails: the tests did not start;
 #   - a failed check is counted, with its first diagnostic as the reason.
 
-TESTS_DIR=${0%/*}/..
-# shellcheck source=tests/kmodlab.sh
-. "$TESTS_DIR/kmodlab.sh"
-
-awk_file=$(cd "$TESTS_DIR/.." && pwd)/qemu/ktap.awk
-tmp=$(mktemp -d)
-# shellcheck disable=SC2317 # called by kmodlab.sh at exit
-test_cleanup() { rm -rf "$tmp"; }
-trap test_cleanup EXIT
+# shellcheck source=tests/host/host.sh
+. "${0%/*}/host.sh"
+awk_file=$top/qemu/ktap.awk
 
 ktap_print_header
 ktap_set_plan 6

@@ -21,15 +21,9 @@
 # Each wait for a file that should not start is half a second; the
 # scenarios run at once.
 
-TESTS_DIR=${0%/*}/..
-# shellcheck source=tests/kmodlab.sh
-. "$TESTS_DIR/kmodlab.sh"
-
-tests=$(cd "$TESTS_DIR" && pwd)
-tmp=$(mktemp -d)
-# shellcheck disable=SC2317 # called by kmodlab.sh at exit
-test_cleanup() { rm -rf "$tmp"; }
-trap test_cleanup EXIT
+# shellcheck source=tests/host/host.sh
+. "${0%/*}/host.sh"
+tests=$top/tests
 
 ktap_print_header
 [ -z "$KMOD_MISSING" ] || ktap_skip_all "kmod's$KMOD_MISSING not found: require_modules would skip"

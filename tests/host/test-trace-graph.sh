@@ -11,16 +11,9 @@
 # (labs/6-loader/check.sh) reads the same answers from either, and a
 # call that did have calls inside keeps its braces.
 
-TESTS_DIR=${0%/*}/..
-# shellcheck source=tests/kmodlab.sh
-. "$TESTS_DIR/kmodlab.sh"
-
-top=$(cd "${0%/*}/../.." && pwd)
+# shellcheck source=tests/host/host.sh
+. "${0%/*}/host.sh"
 traces=$top/tests/host/traces
-tmp=$(mktemp -d)
-# shellcheck disable=SC2317 # called by kmodlab.sh at exit
-test_cleanup() { rm -rf "$tmp"; }
-trap test_cleanup EXIT
 
 ktap_print_header
 ktap_set_plan 9
