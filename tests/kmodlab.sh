@@ -6,8 +6,9 @@
 #   - run: run a command, keep its output in $out and status in $rc;
 #   - log_mark, then log_since (prints it) or log_get (sets $since): the
 #     kernel log written since the mark, so that one check never reads
-#     another's messages; watched NAME: the module states lifecycle_watcher
-#     logged for NAME since the mark;
+#     another's messages (a mark the log lost fails the checks that read
+#     that text, check_match, check_no_match and check_glob); watched NAME:
+#     the module states lifecycle_watcher logged for NAME since the mark;
 #   - check_*: one KTAP result each; a failure says what was expected and
 #     what came instead, as "#" lines before the "not ok";
 #   - require_modules: hold each module's lock for the whole test, since
@@ -111,6 +112,23 @@ log_get() {
 	done
 	set +f
 	IFS=$_ifs
+	# No mark, no "since": the checks that read this text fail (__lost)
+	# instead of finding nothing in it.
+	[ -n "$_after" ] || since="$__lost_mark '$_mark' is not in the kernel log (the ring buffer overran it, or printk.devkmsg=off): the log since it cannot be read
+"
+}
+__lost_mark='kmodlab: log_get: the mark'
+
+# __lost NAME TEXT: TEXT is log_get's, and its mark was lost: NAME fails,
+# saying so (a check_no_match must not pass on it).
+__lost() {
+	case $2 in
+	"$__lost_mark "*)
+		ktap_print_msg "$1: ${2%'
+'}"
+		__fail "$1" ;;
+	*)	return 1 ;;
+	esac
 }
 
 log_since() {
@@ -121,6 +139,7 @@ log_since() {
 # watched NAME: the states lifecycle_watcher logged for NAME since the mark
 watched() {
 	log_get
+	case $since in "$__lost_mark "*) printf '%s' "$since"; return ;; esac
 	_ifs=$IFS
 	IFS='
 '
@@ -183,7 +202,9 @@ $2
 }
 
 check_match() {	# NAME ERE TEXT: a line of TEXT matches ERE
-	if __match "$2" "$3"; then
+	if __lost "$1" "$3"; then
+		:
+	elif __match "$2" "$3"; then
 		ktap_test_pass "$1"
 	else
 		ktap_print_msg "$1: expected a line matching '$2' in:"
@@ -196,6 +217,7 @@ check_match() {	# NAME ERE TEXT: a line of TEXT matches ERE
 # '*] params: load: *'). Like check_match, but a case statement starts no
 # process, and each one costs 10-50 ms in the guest.
 check_glob() {
+	! __lost "$1" "$3" || return 0
 	# shellcheck disable=SC2254 # $2 is a pattern on purpose
 	case $3 in
 	$2) ktap_test_pass "$1" ;;
@@ -217,7 +239,9 @@ check_answer() {
 }
 
 check_no_match() {	# NAME ERE TEXT: no line of TEXT matches ERE
-	if __match "$2" "$3"; then
+	if __lost "$1" "$3"; then
+		:
+	elif __match "$2" "$3"; then
 		ktap_print_msg "$1: expected no line matching '$2' in:"
 		__show "$3"
 		__fail "$1"

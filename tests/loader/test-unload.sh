@@ -197,7 +197,7 @@ first=
 log_get
 check_glob "... its init ran once: slept, then done" \
 	"*] fixture_slow_init: init sleeps $delay ms*] fixture_slow_init: init done*" "$since"
-# shellcheck disable=SC2086,SC2116 # its lines made one
+# shellcheck disable=SC2086,SC2090,SC2116 # its lines made one
 check_no_match "... and not a second time" 'init sleeps.*init sleeps' "$(echo $since)"
 check_eq "now LIVE, the loader's reference dropped: refcnt 0" "live 0" \
 	"$(value $sys/initstate) $(value $sys/refcnt)"
