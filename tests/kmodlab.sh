@@ -334,6 +334,9 @@ __exit() {
 __lock() {
 	_locks=
 	for _m; do
+		case " $_locks " in
+		*" /tmp/kmodlab-run/lock.$_m "*) continue ;;	# named twice
+		esac
 		if mkdir "/tmp/kmodlab-run/lock.$_m" 2>/dev/null; then
 			_locks="$_locks /tmp/kmodlab-run/lock.$_m"
 		else
@@ -382,7 +385,12 @@ require_modules() {	# NAME...
 		done
 	fi
 	mkdir -p /tmp/kmodlab-run
+	# dash and busybox sh run no EXIT trap when a signal ends them: exit
+	# on it, so that the locks go (/tmp stays on a board).
 	trap __exit EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 	_waited=0
 	until __lock "$@"; do
 		[ $_waited -lt 1200 ] || {

@@ -17,7 +17,9 @@
 #   - a failure fixture (KMODLAB_FIXTURES) is a module of the suite: a
 #     file may declare and require it;
 #   - run.sh -l LAST: LAST does not start beside any other file, even
-#     one that shares no module with it, and runs once they have ended.
+#     one that shares no module with it, and runs once they have ended;
+#   - a module a file names twice is locked once (it does not wait for
+#     itself), and a file ended by a signal leaves no lock behind.
 # Each wait for a file that should not start is half a second; the
 # scenarios run at once.
 
@@ -27,7 +29,7 @@ tests=$top/tests
 
 ktap_print_header
 [ -z "$KMOD_MISSING" ] || ktap_skip_all "kmod's$KMOD_MISSING not found: require_modules would skip"
-ktap_set_plan 13
+ktap_set_plan 16
 
 mkdir "$tmp/extra" "$tmp/fixtures"
 
@@ -157,6 +159,21 @@ $pass"
 	schedule unknown undeclared absent
 }
 
+# A module named twice is held once: its file does not wait for itself.
+twice() {
+	mkfile twice "$a" "require_modules $a $a
+$pass"
+	schedule twice
+}
+
+# A file ended by a signal leaves no lock behind.
+killed() {
+	mkfile killed "$a" "require_modules $a
+kill -TERM \$\$
+sleep 1"
+	schedule killed
+}
+
 scenario 1 && by_variable &
 scenario 2 && everything_alone &
 scenario 3 && side_by_side &
@@ -164,6 +181,8 @@ scenario 4 && none_beside_everything &
 scenario 5 && fixture &
 scenario 6 && last_alone &
 scenario 7 && wrong &
+scenario 8 && twice &
+scenario 9 && killed &
 wait
 
 result() {	# N: scenario N's KTAP in $out, its names set
@@ -195,4 +214,13 @@ check_match "... saying which" "$b: not declared" "$out"
 check_match "a module required that the suite does not have: the file fails" \
 	'^not ok 3 absent$' "$out"
 check_match "... saying which" "gone_$$: not a module of the suite" "$out"
+result 8
+check_match "a module named twice: the file takes its lock once, and runs" \
+	'^ok 1 twice$' "$out"
+result 9
+check_match "a file ended by SIGTERM ..." '^not ok 1 killed$' "$out"
+lock=/tmp/kmodlab-run/lock.$a
+[ -d "$lock" ] && got="$lock left" || got=none
+check_eq "... leaves none of its locks" none "$got"
+rmdir "$lock" 2>/dev/null
 ktap_finished
