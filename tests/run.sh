@@ -12,8 +12,8 @@
 # the safety net). Results print in file order, each file's followed by
 # the time it took.
 #
-# What a file needs is data in its header, one line, read here without
-# running the file:
+# What a file needs is data in its header (the comment lines it starts
+# with), one line, read here without running the file:
 #   # kmodlab-modules: exporter consumer
 # the modules of the suite ($KO_DIR) it loads, or "all" for a file that
 # finds its list at run time (every module, the predictions of koinfo):
@@ -43,6 +43,11 @@ while [ $# -ge 2 ]; do
 	esac
 	shift 2
 done
+case $jobs in
+'' | *[!0-9]* | 0*)
+	echo "run.sh: -j takes how many files run at once, 1 or more (not '$jobs')" >&2
+	exit 2 ;;
+esac
 [ $# -gt 0 ] || set -- test-*.sh
 RELEASE=$(uname -r)
 export RELEASE
@@ -95,20 +100,23 @@ seconds() {
 	printf '%d.%02d' $((_cs / 100)) $((_cs % 100))
 }
 
-# mods_N: the modules file N declares; one grep for all the files.
+# mods_N: the modules file N declares in its header, the comment lines
+# it starts with (not a line of a here-document further down). Read by
+# the shell: no process, and only up to that line.
 i=0
 for f; do
 	i=$((i + 1))
 	eval "state_$i=waiting mods_$i="
+	while IFS= read -r line; do
+		case $line in
+		'# kmodlab-modules:'*)
+			eval "mods_$i=\${line#'# kmodlab-modules:'}"
+			break ;;
+		'#'* | '') ;;
+		*) break ;;
+		esac
+	done 2>/dev/null <"$f"
 done
-grep -H '^# kmodlab-modules:' -- "$@" >$out/mods 2>/dev/null
-while IFS=: read -r file _ line; do
-	i=0
-	for f; do
-		i=$((i + 1))
-		[ "$f" != "$file" ] || eval "mods_$i=\$line"
-	done
-done <$out/mods
 
 # start_free FILE...: start every waiting file that can go, in order,
 # while a CPU is free.

@@ -19,7 +19,11 @@
 #   - run.sh -l LAST: LAST does not start beside any other file, even
 #     one that shares no module with it, and runs once they have ended;
 #   - a module a file names twice is locked once (it does not wait for
-#     itself), and a file ended by a signal leaves no lock behind.
+#     itself), and a file ended by a signal leaves no lock behind;
+#   - a "# kmodlab-modules:" line below the header (a here-document's) is
+#     not the file's declaration;
+#   - run.sh -j 0 fails at once, saying what -j takes (it used to wait
+#     for ever).
 # Each wait for a file that should not start is half a second; the
 # scenarios run at once.
 
@@ -29,7 +33,7 @@ tests=$top/tests
 
 ktap_print_header
 [ -z "$KMOD_MISSING" ] || ktap_skip_all "kmod's$KMOD_MISSING not found: require_modules would skip"
-ktap_set_plan 16
+ktap_set_plan 18
 
 mkdir "$tmp/extra" "$tmp/fixtures"
 
@@ -174,6 +178,17 @@ sleep 1"
 	schedule killed
 }
 
+# Only the header declares: a line further down (here, a here-document's)
+# is the file's text, not its declaration.
+below() {
+	mkfile below "$a" "cat >/dev/null <<'X'
+# kmodlab-modules: $b
+X
+require_modules $a
+$pass"
+	schedule below
+}
+
 scenario 1 && by_variable &
 scenario 2 && everything_alone &
 scenario 3 && side_by_side &
@@ -183,6 +198,7 @@ scenario 6 && last_alone &
 scenario 7 && wrong &
 scenario 8 && twice &
 scenario 9 && killed &
+scenario 10 && below &
 wait
 
 result() {	# N: scenario N's KTAP in $out, its names set
@@ -223,4 +239,8 @@ lock=/tmp/kmodlab-run/lock.$a
 [ -d "$lock" ] && got="$lock left" || got=none
 check_eq "... leaves none of its locks" none "$got"
 rmdir "$lock" 2>/dev/null
+result 10
+check_match "a declaration below the header is not the file's" '^ok 1 below$' "$out"
+run timeout 10 "$tests/run.sh" -j 0
+check_run "-j 0: run.sh fails at once, saying why" 2 '^run.sh: -j takes how many'
 ktap_finished

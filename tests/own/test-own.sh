@@ -50,7 +50,8 @@
 # An author's own tests (DIR/tests/*.sh, in $KMODLAB_DIR/own/tests) run
 # after this file, one at a time, with $KMODLAB_DIR/own/bin on PATH. Each sources
 # the suite's helpers:  . "$TESTS_DIR/kmodlab.sh"  and declares the
-# modules it loads on a "# kmodlab-modules: M..." line (or "all"); the
+# modules it loads on a "# kmodlab-modules: M..." line of its header (or
+# "all"); the
 # helpers an author may use are listed in tests/kmodlab.sh's header.
 
 # shellcheck source=tests/kmodlab.sh
