@@ -35,6 +35,9 @@ while getopts iql:r:t: opt; do
 done
 shift $((OPTIND - 1))
 [ $# -ge 2 ] || usage
+case $timeout in
+'' | *[!0-9]* | 0*) die "-t (or TIMEOUT) takes whole seconds, 1 or more (not '$timeout')" ;;
+esac
 vmlinuz=$1 initrd=$2
 shift 2
 [ -r "$vmlinuz" ] || die "no kernel image $vmlinuz: run 'make setup'"
@@ -62,14 +65,17 @@ cmd=("$QEMU" -M "virt,gic-version=3" -cpu cortex-a57 -smp 2 -m 512 -nographic -n
      -append "console=ttyAMA0 panic=-1 quiet kpti=0 rcupdate.rcu_expedited=1 norandmaps $*")
 echo "boot: ${cmd[*]}" >&2
 
+# --foreground: timeout and QEMU stay in the terminal's process group, so
+# that Ctrl-C ends QEMU (in a group of its own, it would run on, unseen,
+# until the time limit).
 start=$EPOCHREALTIME
 if [ -n "$interactive" ]; then
 	"${cmd[@]}" | tee "$log"
 	exit "${PIPESTATUS[0]}"
 elif [ -n "$quiet" ]; then
-	timeout -k 5 "$timeout" "${cmd[@]}" </dev/null >"$log" 2>&1
+	timeout --foreground -k 5 "$timeout" "${cmd[@]}" </dev/null >"$log" 2>&1
 else
-	timeout -k 5 "$timeout" "${cmd[@]}" </dev/null 2>&1 | tee "$log"
+	timeout --foreground -k 5 "$timeout" "${cmd[@]}" </dev/null 2>&1 | tee "$log"
 fi
 status=${PIPESTATUS[0]}
 tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"

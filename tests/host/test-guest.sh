@@ -11,6 +11,9 @@
 #     one check fails (not "0 failed": the boot's), with boot.sh's reason,
 #     and guest.sh exits non-zero. (boot.sh's other reasons, an oops or a
 #     stop before the power-off, take the same way into the verdict.)
+#   - qemu/boot.sh itself: Ctrl-C (SIGINT to its process group) ends it
+#     and QEMU at once, and a TIMEOUT that is not whole seconds fails
+#     before QEMU starts, saying so.
 # It runs beside the real guest (make test): two images, 0.8 CPU-seconds.
 # Variables: KMODLAB_BUILD, KCACHE (the facts: scripts/lib/facts.sh)
 
@@ -21,7 +24,7 @@ ktap_print_header
 [ -r "$top/build/guest-base.cpio" ] ||
 	ktap_skip_all "no build/guest-base.cpio: run 'make image'"
 [ -r "${KCACHE-}/vmlinuz" ] || ktap_skip_all "no kernel image in KCACHE: run 'make setup'"
-ktap_set_plan 5
+ktap_set_plan 7
 
 # The fake QEMU: the console of scenario $FAKE_GUEST.
 cat >"$tmp/qemu" <<'EOF'
@@ -29,7 +32,7 @@ cat >"$tmp/qemu" <<'EOF'
 printf 'KTAP version 1\n1..1\n  KTAP version 1\n  1..1\n  ok 1 a check\nok 1 a file\n'
 case $FAKE_GUEST in
 off)	echo 'kmodlab: powering off at 1.00 s' ;;
-hang)	exec sleep 30 ;;
+hang)	echo $$ >"${FAKE_PID:-/dev/null}"; exec sleep 30 ;;
 esac
 EOF
 chmod +x "$tmp/qemu"
@@ -42,6 +45,22 @@ for scenario in hang off; do
 		scripts/guest.sh -q -t 1 -n $scenario -o "$tmp/modules.order" stress \
 		>"$tmp/$scenario.out" 2>&1; echo $? >"$tmp/$scenario.rc") &
 done
+# Ctrl-C: SIGINT to boot.sh's process group, as the terminal sends it
+# (env: a background job starts with SIGINT ignored). Once the fake QEMU
+# runs, boot.sh and QEMU should end at once, not at the time limit.
+env --default-signal=INT QEMU="$tmp/qemu" FAKE_GUEST=hang FAKE_PID="$tmp/int.pid" \
+	setsid "$top/qemu/boot.sh" -q -t 20 -l "$tmp/int.log" \
+	"$tmp/qemu" "$tmp/qemu" >"$tmp/int.out" 2>&1 &
+boot=$!
+(	i=0
+	while [ ! -s "$tmp/int.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -s INT -- "-$boot"
+	i=0
+	while kill -0 "$boot" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -0 "$boot" 2>/dev/null && echo "boot.sh still runs 5 s after" ||
+		echo "boot.sh ended"
+	kill -0 "$(cat "$tmp/int.pid")" 2>/dev/null && echo "QEMU still runs" ||
+		echo "QEMU ended") >"$tmp/int.result" &
 wait
 
 # guest SCENARIO: its last line and exit status, in $out and $rc.
@@ -58,4 +77,9 @@ check_eq "hung after its last result: the boot fails" "1 passed, 1 failed" "$out
 check_eq "hung: guest.sh exits 1" 1 "$rc"
 check_match "hung: its reason is the time limit" \
 	'^  # the guest hung: no power-off within 1 s' "$(cat "$tmp/hang-boot.log")"
+check_eq "Ctrl-C ends boot.sh and QEMU at once" "boot.sh ended
+QEMU ended" "$(cat "$tmp/int.result")"
+run env TIMEOUT=2m QEMU="$tmp/qemu" "$top/qemu/boot.sh" -q -l "$tmp/t.log" "$tmp/qemu" "$tmp/qemu"
+check_run "TIMEOUT=2m: boot.sh says what it takes, boots nothing" 1 \
+	"^boot: error: -t \\(or TIMEOUT\\) takes whole seconds, 1 or more \\(not '2m'\\)$"
 ktap_finished
