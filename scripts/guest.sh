@@ -29,6 +29,9 @@
 #   -k KTAP       a host check's KTAP, made before: counted in the verdict
 #   -t SECONDS    the guest's time limit (qemu/boot.sh's -t)
 #   -q            keep the console in its log only
+#   (-H and -k are for the runs that print KTAP.)
+# Variables: HOST_TIMEOUT  seconds the host's checks may take (300: they
+#                          take seconds; a hung one must not hang the run)
 # The facts (KERNEL, KCACHE, KMODLAB_BUILD...): scripts/lib/facts.sh.
 
 set -uo pipefail
@@ -70,18 +73,24 @@ demo | trace | none | board) ktap='' kernel_log='' ;;
 shell) ktap='' kernel_log='' boot_opts+=(-i) ;;
 *) die "no run '$run' (see the usage: scripts/guest.sh)" ;;
 esac
+[ -n "$ktap" ] || [ $((${#host[@]} + ${#done_ktap[@]})) -eq 0 ] ||
+	die "-H and -k add to a KTAP verdict: '$run' has none"
+host_timeout=${HOST_TIMEOUT:-300}
 
 out=$KMODLAB_BUILD/$name
 mkdir -p "$(dirname "$out")"
 rm -f "$out.log" "$out-host.log" "$out-kernel.log" "$out-boot.log" "$out.logs"
 base=$top/build/guest-base.cpio
-[ -r "$base" ] || die "no $base: run it through make (make $run)"
+[ -r "$base" ] || die "no $base: run 'make image' (make's targets that boot make it first)"
 
 # The host's checks need nothing of the image: they start first, with a
 # core to themselves until the guest boots, and then take only the CPU
 # time its vCPU threads leave (chrt --idle).
-[ ${#host[@]} -eq 0 ] ||
-	chrt --idle 0 tests/run.sh "${host[@]}" >"$out-host.log" 2>&1 &
+if [ ${#host[@]} -gt 0 ]; then
+	chrt --idle 0 timeout -k 5 "$host_timeout" tests/run.sh "${host[@]}" \
+		>"$out-host.log" 2>&1 &
+	host_pid=$!
+fi
 
 # The image: the base, then the board's layer or an overlay of this run.
 if [ "$run" = board ]; then
@@ -96,7 +105,12 @@ cat "$base" "$layer" >"$out.cpio"
 qemu/boot.sh "${boot_opts[@]}" -l "$out.log" -r "$out-boot.log" \
 	"$KCACHE/vmlinuz" "$out.cpio" kmodlab_run="$run" "$@"
 booted=$?
-wait
+if [ -n "${host_pid-}" ]; then
+	wait "$host_pid"
+	# The checks it did not finish fail in the verdict (qemu/ktap.awk).
+	[ $? -ne 124 ] ||
+		echo "# the host's checks ran out of time (HOST_TIMEOUT=$host_timeout s)" >>"$out-host.log"
+fi
 [ -n "$ktap" ] || exit $booted
 
 # The boot is a check of the verdict too: a guest that hung, panicked or

@@ -11,6 +11,9 @@
 #     one check fails (not "0 failed": the boot's), with boot.sh's reason,
 #     and guest.sh exits non-zero. (boot.sh's other reasons, an oops or a
 #     stop before the power-off, take the same way into the verdict.)
+#   - a host check that never ends fails at HOST_TIMEOUT, saying so (the
+#     run used to wait for it for ever); -H with a run that prints no
+#     KTAP (demo) is refused;
 #   - qemu/boot.sh itself: Ctrl-C (SIGINT to its process group) ends it
 #     and QEMU at once, and a TIMEOUT that is not whole seconds fails
 #     before QEMU starts, saying so.
@@ -24,7 +27,7 @@ ktap_print_header
 [ -r "$top/build/guest-base.cpio" ] ||
 	ktap_skip_all "no build/guest-base.cpio: run 'make image'"
 [ -r "${KCACHE-}/vmlinuz" ] || ktap_skip_all "no kernel image in KCACHE: run 'make setup'"
-ktap_set_plan 7
+ktap_set_plan 10
 
 # The fake QEMU: the console of scenario $FAKE_GUEST.
 cat >"$tmp/qemu" <<'EOF'
@@ -40,9 +43,16 @@ chmod +x "$tmp/qemu"
 
 # The two guests at once (the hung one waits out its time limit): each
 # leaves guest.sh's output and exit status in $tmp/SCENARIO.out and .rc.
-for scenario in hang off; do
-	(cd "$top" && FAKE_GUEST=$scenario QEMU=$tmp/qemu KMODLAB_BUILD=$tmp \
-		scripts/guest.sh -q -t 1 -n $scenario -o "$tmp/modules.order" stress \
+# "stuck": the guest powers off, but a host check beside it never ends.
+printf 'sleep 60\n' >"$tmp/test-stuck.sh"
+for scenario in hang off stuck; do
+	case $scenario in
+	stuck) fake=off; set -- -H "$tmp/test-stuck.sh" ;;
+	*) fake=$scenario; set -- ;;
+	esac
+	(cd "$top" && FAKE_GUEST=$fake QEMU=$tmp/qemu \
+		KMODLAB_BUILD=$tmp HOST_TIMEOUT=1 \
+		scripts/guest.sh -q -t 1 -n $scenario -o "$tmp/modules.order" "$@" stress \
 		>"$tmp/$scenario.out" 2>&1; echo $? >"$tmp/$scenario.rc") &
 done
 # Ctrl-C: SIGINT to boot.sh's process group, as the terminal sends it
@@ -77,6 +87,12 @@ check_eq "hung after its last result: the boot fails" "1 passed, 1 failed" "$out
 check_eq "hung: guest.sh exits 1" 1 "$rc"
 check_match "hung: its reason is the time limit" \
 	'^  # the guest hung: no power-off within 1 s' "$(cat "$tmp/hang-boot.log")"
+guest stuck
+check_eq "a host check that never ends: it fails at HOST_TIMEOUT" "2 passed, 1 failed" "$out"
+check_match "... saying so" '^# the host.s checks ran out of time \(HOST_TIMEOUT=1 s\)$' \
+	"$(cat "$tmp/stuck-host.log")"
+run "$top/scripts/guest.sh" -H host/test-ktap.sh demo
+check_run "-H with a run that prints no KTAP: refused" 2 "^guest: error: -H and -k add to a KTAP verdict: 'demo' has none$"
 check_eq "Ctrl-C ends boot.sh and QEMU at once" "boot.sh ended
 QEMU ended" "$(cat "$tmp/int.result")"
 run env TIMEOUT=2m QEMU="$tmp/qemu" "$top/qemu/boot.sh" -q -l "$tmp/t.log" "$tmp/qemu" "$tmp/qemu"
