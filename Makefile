@@ -408,20 +408,24 @@ test-loader: compressed $(FINIT) image
 # kmod's words (trace-load's "exit" line). A fixture is built to be
 # refused: its exit status is what the trace shows (MODULE=fixture_init_fail).
 # helloworld's load goes to trace.txt (lab 6 reads it), any other to
-# trace-MODULE.txt (trace-MODULE-unload.txt for UNLOAD=1).
+# trace-MODULE.txt (trace-MODULE-unload.txt for UNLOAD=1). Each run has
+# its own name, and so its own image and logs (trace-MODULE.log...): one
+# trace does not overwrite another's console log.
 TRACE_FIXTURES := $(notdir $(basename $(FIXTURE_KOS) $(LOADER_FIXTURE_KOS)))
-TRACE_TXT = $(BUILD)/$(if $(and $(filter helloworld,$(MODULE)),$(if $(UNLOAD),,1)),trace.txt,trace-$(MODULE)$(if $(UNLOAD),-unload).txt)
+TRACE_NAME = trace-$(MODULE)$(if $(UNLOAD),-unload)
+TRACE_LOG = $(BUILD)/$(TRACE_NAME).log
+TRACE_TXT = $(BUILD)/$(if $(and $(filter helloworld,$(MODULE)),$(if $(UNLOAD),,1)),trace,$(TRACE_NAME)).txt
 trace: image
 	@grep -Eq '(^|/)$(MODULE)\.k?o$$' modules.order || $(if $(filter $(MODULE),$(TRACE_FIXTURES)),true,false) || \
 		{ echo "make trace: MODULE=$(MODULE) is not a module of this suite (modules.order) nor a failure fixture ($(TRACE_FIXTURES))" >&2; exit 2; }
-	@$(GUEST) $(SUITE_FILES) -q trace kmodlab_trace=$(MODULE) \
+	@$(GUEST) $(SUITE_FILES) -q -n $(TRACE_NAME) trace kmodlab_trace=$(MODULE) \
 		$(if $(UNLOAD),kmodlab_trace_unload=1)
-	@sed -n '/^trace-load: begin/,/^trace-load: end/p' $(BUILD)/$@.log | tee $(TRACE_TXT)
-	@grep -q '^trace-load: end $(MODULE)$$' $(BUILD)/$@.log || \
-		{ grep '^trace-load: ' $(BUILD)/$@.log >&2; \
+	@sed -n '/^trace-load: begin/,/^trace-load: end/p' $(TRACE_LOG) | tee $(TRACE_TXT)
+	@grep -q '^trace-load: end $(MODULE)$$' $(TRACE_LOG) || \
+		{ grep '^trace-load: ' $(TRACE_LOG) >&2; \
 		  echo "make trace: no whole trace of $(MODULE)" >&2; exit 1; }
-	@$(if $(filter $(MODULE),$(TRACE_FIXTURES)),true,grep -Eq '^trace-load: [a-z]+ $(MODULE): exit 0(:|$$)' $(BUILD)/$@.log) || \
-		{ grep '^trace-load: [a-z]* .*: exit ' $(BUILD)/$@.log >&2; \
+	@$(if $(filter $(MODULE),$(TRACE_FIXTURES)),true,grep -Eq '^trace-load: [a-z]+ $(MODULE): exit 0(:|$$)' $(TRACE_LOG)) || \
+		{ grep '^trace-load: [a-z]* .*: exit ' $(TRACE_LOG) >&2; \
 		  echo "make trace: $(MODULE) did not $(if $(UNLOAD),unload,load)" >&2; exit 1; }
 
 # With N: your lab's modules (labs/work/), installed as make lab boots them.
@@ -438,13 +442,19 @@ skels:
 # Lab 6 reads a trace of helloworld's load and one of a failing init. A
 # kernel that cannot trace (no function_graph tracer, no kprobe events)
 # leaves trace-load's reason there instead, and lab 6 skips with it; any
-# other failure fails.
+# other failure fails. A trace is taken again when its module or
+# trace-load.sh changed. Each is a make trace, whose image step builds
+# what lab's other prerequisites build: those first, and the two traces
+# one after the other, or make -j lab builds the same files twice at once.
 LAB_TRACES := $(BUILD)/trace.txt $(BUILD)/trace-fixture_init_fail.txt
+lab_trace_module = $(if $(findstring fixture_init_fail,$1),fixture_init_fail,helloworld)
+$(LAB_TRACES): tests/trace-load.sh | $(STAMP) fixtures koinfo setup $(BASE)
+$(BUILD)/trace.txt: $(STAMP)
+$(BUILD)/trace-fixture_init_fail.txt: $(FIXTURES)/fixture_init_fail.ko | $(BUILD)/trace.txt
 $(LAB_TRACES):
-	$(MAKE) --no-print-directory trace \
-		MODULE=$(if $(findstring fixture_init_fail,$@),fixture_init_fail,helloworld) || \
+	$(MAKE) --no-print-directory trace MODULE=$(call lab_trace_module,$@) || \
 		grep -E '^trace-load: no (function_graph tracer|kprobe events)' \
-			$(BUILD)/trace.log >$@
+			$(BUILD)/trace-$(call lab_trace_module,$@).log >$@
 
 lab: $(STAMP) fixtures koinfo setup $(BASE) $(LAB_TRACES)
 	@test -n "$(N)" || { echo "usage: make lab N=<lab number>"; exit 2; }
