@@ -16,6 +16,8 @@
 #     suite does not have (in KO_DIR, or a failure fixture in
 #     KMODLAB_FIXTURES), or one its "# kmodlab-modules:" line (run.sh) does
 #     not declare;
+#   - require_fixtures NAME...: the failure fixtures the file loads; one
+#     missing fails the file (every image and board deploy has them);
 #   - value FILE: a sysfs file's value; module_loaded NAME;
 #   - HINT: when set, a failing check prints it as "# hint: ..." (labs/).
 # A test that must undo something defines test_cleanup(): it runs on exit.
@@ -399,5 +401,18 @@ require_modules() {	# NAME...
 		}
 		_waited=$((_waited + 1))
 		sleep 0.05
+	done
+}
+
+# require_fixtures NAME...: fail (one check, not a skip) unless each
+# failure fixture $KMODLAB_FIXTURES/NAME.ko is there: every image of the
+# suite and every board deploy has them, so one missing is a broken image.
+require_fixtures() {	# NAME...
+	for _f; do
+		[ -r "$KMODLAB_FIXTURES/$_f.ko" ] && continue
+		ktap_set_plan 1
+		ktap_print_msg "no $KMODLAB_FIXTURES/$_f.ko: make fixtures builds it, make test and make deploy ship it"
+		ktap_test_fail "the failure fixtures it loads are there"
+		ktap_finished
 	done
 }

@@ -32,9 +32,7 @@ test_cleanup() {
 
 ktap_print_header
 require_modules exporter consumer
-for f in changed_api no_import nongpl; do
-	[ -r "$fx"/fixture_$f.ko ] || ktap_skip_all "$fx/fixture_$f.ko not found (make fixtures)"
-done
+require_fixtures fixture_changed_api fixture_no_import fixture_nongpl
 ktap_set_plan 33
 test_cleanup
 

@@ -37,7 +37,7 @@ left() {
 
 ktap_print_header
 require_modules exporter lifecycle_watcher
-[ -r "$ko" ] || ktap_skip_all "$ko not found (make fixtures)"
+require_fixtures fixture_init_fail
 ktap_set_plan 17
 test_cleanup
 

@@ -15,7 +15,8 @@
 #     skip: the file is wrong, not the machine);
 #   - files that share no module still run side by side;
 #   - a failure fixture (KMODLAB_FIXTURES) is a module of the suite: a
-#     file may declare and require it;
+#     file may declare and require it; one that require_fixtures names and
+#     that is not there fails the file (not a skip), saying which;
 #   - run.sh -l LAST: LAST does not start beside any other file, even
 #     one that shares no module with it, and runs once they have ended;
 #   - a module a file names twice is locked once (it does not wait for
@@ -33,7 +34,7 @@ tests=$top/tests
 
 ktap_print_header
 [ -z "$KMOD_MISSING" ] || ktap_skip_all "kmod's$KMOD_MISSING not found: require_modules would skip"
-ktap_set_plan 18
+ktap_set_plan 20
 
 mkdir "$tmp/extra" "$tmp/fixtures"
 
@@ -143,6 +144,13 @@ $pass"
 	schedule fixture
 }
 
+no_fixture() {
+	mkfile no_fixture "" "require_modules
+require_fixtures fixture_gone_$$
+$pass"
+	schedule no_fixture
+}
+
 # LAST first in the list: without -l it would start at once, beside first.
 last_alone() {
 	mkfile last "" "require_modules
@@ -199,6 +207,7 @@ scenario 7 && wrong &
 scenario 8 && twice &
 scenario 9 && killed &
 scenario 10 && below &
+scenario 11 && no_fixture &
 wait
 
 result() {	# N: scenario N's KTAP in $out, its names set
@@ -241,6 +250,9 @@ check_eq "... leaves none of its locks" none "$got"
 rmdir "$lock" 2>/dev/null
 result 10
 check_match "a declaration below the header is not the file's" '^ok 1 below$' "$out"
+result 11
+check_match "a failure fixture that is not there: the file fails" '^not ok 1 no_fixture$' "$out"
+check_match "... saying which" "no $tmp/fixtures/fixture_gone_$$.ko: make fixtures builds it" "$out"
 run timeout 10 "$tests/run.sh" -j 0
 check_run "-j 0: run.sh fails at once, saying why" 2 '^run.sh: -j takes how many'
 ktap_finished

@@ -68,9 +68,7 @@ ktap_print_header
 # line (run.sh: it loads none of them).
 # shellcheck disable=SC2119 # no module: kmod's tools are all it needs
 require_modules
-for f in "$slow" "$noexit"; do
-	[ -r "$f" ] || ktap_skip_all "$f not found (make fixtures)"
-done
+require_fixtures fixture_slow_init fixture_no_exit
 unload fixture_slow_init
 [ $(($(tainted) & R)) -eq 0 ] || ktap_skip_all "the kernel is tainted R already: reboot"
 ktap_set_plan 22
