@@ -35,19 +35,6 @@ ktap_print_header
 [ -x "$KOINFO" ] || ktap_skip_all "$KOINFO not built: run 'make koinfo'"
 [ -r "$KDIR/Module.symvers" ] || ktap_skip_all "no $KDIR/Module.symvers"
 ktap_set_plan "$(($(echo "$kos" | wc -l) * 10 + 17))"
-nl='
-'
-
-# slurp FILE: its lines into $fact, as $(cat) would give them, and their
-# count into $lines, with no process; none when there is no FILE.
-slurp() {
-	fact='' lines=0
-	[ -r "$1" ] || return 0
-	while IFS= read -r _l; do
-		fact="$fact${fact:+$nl}$_l"
-		lines=$((lines + 1))
-	done <"$1"
-}
 
 fact() {	# SIDE NAME KIND: slurp $tmp/SIDE/NAME.KIND
 	slurp "$tmp/$1/$2.$3"
@@ -254,17 +241,6 @@ for ko in $kos; do
 done
 # Damaged copies of the first module.
 ko=${kos%%"$nl"*}
-one_line_error() {	# NAME FILE ERE [STATUS [OPTION...]]: one line, exit STATUS (1)
-	_name=$1 _file=$2 _ere=$3 _want=${4:-1}
-	shift $(($# < 4 ? $# : 4))
-	"$KOINFO" "$@" "$_file" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	_bytes=0
-	[ ! -s "$tmp/out" ] || _bytes=$(wc -c <"$tmp/out")
-	slurp "$tmp/err"
-	out="exit $rc, stdout $_bytes bytes, stderr $lines line(s): $fact"
-	check_match "$_name" "^exit $_want, stdout 0 bytes, stderr 1 line\(s\): koinfo: .*$_ere" "$out"
-}
 : >"$tmp/empty.ko"
 one_line_error "empty file: one-line error" "$tmp/empty.ko" 'Invalid ELF header len 0$'
 head -c 4096 "$ko" >"$tmp/short.ko"

@@ -112,10 +112,8 @@ for z in xz zst gz; do
 
 	run depmod -b "$root" "$RELEASE"
 	dep=$(grep '^extra/consumer\.' "$root/lib/modules/$RELEASE/modules.dep")
-	run modinfo -F name "$ext/helloworld.ko.$z"
-	name=$out
-	run modinfo -F vermagic "$ext/helloworld.ko.$z"
-	vm=$out
+	run modinfo "$ext/helloworld.ko.$z"
+	name=$(field name "$out") vm=$(field vermagic "$out")
 	log_mark
 	run insmod "$ext/helloworld.ko.$z"
 	if [ -n "$has" ]; then
