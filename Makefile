@@ -245,8 +245,8 @@ $(FIXTURES):
 	mkdir -p $@
 
 # Built for this kernel, then its copy's vermagic rewritten as if built for
-# a uniprocessor kernel of another release: "6.1.0-56-arm64 SMP mod_unload
-# ..." becomes "9.9.9-56-arm64 mod_unload ...". With MODVERSIONS the loader
+# a uniprocessor kernel of another release: "6.1.0-57-arm64 SMP mod_unload
+# ..." becomes "9.9.9-57-arm64 mod_unload ...". With MODVERSIONS the loader
 # compares all but the release, so dropping SMP is what it sees. NULs pad
 # the string to its old length: .modinfo keeps its size, nothing moves.
 $(FIXTURES)/fixture_vermagic.ko: tests/fixtures/vermagic/fixture_vermagic.c

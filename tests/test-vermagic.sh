@@ -37,8 +37,8 @@ test_cleanup
 # kernel/module/main.c, check_modinfo(); with MODVERSIONS same_magic()
 # skips the release (module_layout's CRC stands for it), so it is the
 # missing SMP that counts:
-#   "fixture_vermagic: version magic '9.9.9-56-arm64 mod_unload modversions
-#    aarch64' should be '6.1.0-56-arm64 SMP mod_unload modversions aarch64'"
+#   "fixture_vermagic: version magic '9.9.9-57-arm64 mod_unload modversions
+#    aarch64' should be '6.1.0-57-arm64 SMP mod_unload modversions aarch64'"
 vermagic=$(modinfo -F vermagic "$ko")
 log_mark
 run insmod "$ko"
