@@ -69,6 +69,7 @@
 #   KMODLAB_CACHE  downloads (${XDG_CACHE_HOME:-~/.cache}/kmodlab)
 #   TIMEOUT        seconds a guest may run before it counts as hung (120;
 #                  1800 for make stress, 300 for make test M=DIR)
+#   HOST_TIMEOUT   seconds the host's checks beside a guest may take (300)
 #   STRESS_CYCLES, STRESS_RACES, STRESS_SECONDS  make stress's counts and
 #                  time limit per loop (200, 50, 300; tests/stress/stress.sh)
 #   BOARD, BOARD_PORT, BOARD_KEY, BOARD_DIR, BOARD_SSH_OPTS, TESTS: the board
