@@ -66,7 +66,10 @@ skels() {	# DIR [LAB...]
 			if [ -e "$dst" ]; then
 				echo "lab: keeping $dst (yours)"
 			else
-				"$top/labs/mkskel.sh" "$top/$f" >"$dst" || return 1
+				# Whole or not at all: a part would be kept as yours.
+				"$top/labs/mkskel.sh" "$top/$f" >"$dst.tmp" ||
+					{ rm -f "$dst.tmp"; return 1; }
+				mv "$dst.tmp" "$dst"
 				echo "lab: wrote $dst"
 			fi
 		done
@@ -107,9 +110,11 @@ guest() {
 		"$run"
 }
 
-# check N DIR: print each check and "lab N: P/T"; succeed when P = T.
+# check N DIR: print each check and "lab N: P/T"; succeed when P = T and
+# the guest ran cleanly (scripts/guest.sh's boot check: no oops, panic or
+# hang), else the score line says what went wrong.
 check() {
-	local lab work total log passed
+	local lab work total log passed why=''
 
 	lab=$(lab_dir "$1") || exit 2
 	work=$(realpath -m "$2/${lab##*/}")
@@ -122,8 +127,10 @@ check() {
 
 	if [ "$where" = guest ]; then
 		echo "lab: booting the guest (log: $log)"
-		guest "$lab" "$work" lab -q -n "labs/${lab##*/}" >/dev/null ||
-			[ -s "$log" ] || return 1
+		guest "$lab" "$work" lab -q -n "labs/${lab##*/}" >/dev/null
+		[ -s "$log" ] || return 1
+		why=$(awk -f "$top/qemu/ktap.awk" -v results=1 "${log%.log}-boot.log" |
+		      awk -F '\t' '$2 == "FAIL" { print $4 }')
 	else
 		LAB_WORK=$work "$top/tests/run.sh" "$lab/check.sh" >"$log" 2>&1
 	fi
@@ -133,8 +140,20 @@ check() {
 	sed -n 's/^  //p' "$log" | grep -v -e '^KTAP version' -e '^1\.\.' -e '^# Totals'
 	passed=$(awk -f "$top/qemu/ktap.awk" -v results=1 "$log" |
 		 awk -F '\t' '$2 == "ok" && $3 ~ /: TODO [0-9]+/' | wc -l)
-	echo "lab ${lab##*/}: $passed/$total"
-	[ "$passed" -eq "$total" ]
+	echo "lab ${lab##*/}: $passed/$total${why:+, but the guest failed: $why (see $log)}"
+	[ -z "$why" ] && [ "$passed" -eq "$total" ]
+}
+
+# solution LAB: the lab's tested sources, as a learner's finished work,
+# in $build/solution ($files: conf LAB).
+solution() {
+	local f
+
+	rm -rf "$build/solution"
+	mkdir -p "$build/solution/${1##*/}"
+	for f in $files; do
+		cp "$top/$f" "$build/solution/${1##*/}/"
+	done
 }
 
 # shell N DIR: the learner's lab N in a guest shell, to try by hand.
@@ -154,22 +173,20 @@ shell() {
 	guest "$lab" "$work" shell -n "labs/${lab##*/}-shell"
 }
 
-# prove: every lab's checks pass on the solution and all fail on the skeleton.
+# prove: every lab's checks pass on the solution and all fail on the
+# skeleton; a solution that crashes its guest fails, whatever it scores.
 prove() {
-	local lab n=0 total score out f fails skip
+	local lab n=0 total score out fails skip status
 
 	set -- "$top"/labs/[0-9]*-*/
-	printf 'KTAP version 1\n1..%d\n' $(($# * 2))
+	printf 'KTAP version 1\n1..%d\n' $(($# * 2 + 1))
 	fails=0
 	for lab; do
 		lab=${lab%/}
 		conf "$lab"
 		total=$(todos "$lab")
-		rm -rf "$build/solution" "$build/skeleton"
-		mkdir -p "$build/solution/${lab##*/}"
-		for f in $files; do
-			cp "$top/$f" "$build/solution/${lab##*/}/"
-		done
+		rm -rf "$build/skeleton"
+		solution "$lab"
 		skels "$build/skeleton" "$lab" >/dev/null || return 1
 
 		rm -f "$build/${lab##*/}.log" "$build/${lab##*/}-solution.log"
@@ -208,6 +225,27 @@ prove() {
 			fails=$((fails + 1)) ;;
 		esac
 	done
+
+	# Lab 1's solution with a BUG() after its goodbye: every check still
+	# passes (the goodbye is logged before the oops; a kernel that panics
+	# on an oops, as the edge one does, ends the checks there), but
+	# the guest oopsed, and the lab fails, saying so.
+	lab=$(lab_dir 1)
+	conf "$lab"
+	solution "$lab"
+	sed -i 's/^\tpr_info("goodbye, world\\n");.*$/&\n\tBUG();/' \
+		"$build/solution/${lab##*/}/helloworld.c"
+	out=$(check "${lab##*/}" "$build/solution" 2>&1)
+	status=$?
+	score=${out##*$'\n'}
+	n=$((n + 1))
+	case $status:$score in
+	[1-9]*:"lab ${lab##*/}: "*", but the guest failed: the guest kernel reported: "*)
+		echo "ok $n ${lab##*/}: a solution whose exit oopses fails, whatever it scores" ;;
+	*)	echo "# got: $score (exit $status)"
+		echo "not ok $n ${lab##*/}: a solution whose exit oopses fails, whatever it scores"
+		fails=$((fails + 1)) ;;
+	esac
 	[ "$fails" -eq 0 ]
 }
 
