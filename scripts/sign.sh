@@ -8,8 +8,9 @@
 #   key PEM     make a key pair into PEM (key and certificate, as the
 #               kernel's certs/Makefile makes certs/signing_key.pem) and
 #               its certificate in DER beside it (PEM's .x509), once: a
-#               PEM already there is kept. The certificate is what a
-#               kernel must trust (built in, or enrolled: MOK).
+#               PEM already there is kept (its .x509 made again from it
+#               if missing). The certificate is what a kernel must trust
+#               (built in, or enrolled: MOK).
 #   sign KEY CERT FILE...
 #               sign each .ko in place, with the hash KDIR's config names
 #               (CONFIG_MODULE_SIG_HASH; sha256 if none); a signature
@@ -43,6 +44,7 @@ signed() {	# FILE: it ends with the trailer
 strip_sig() {	# FILE
 	local size len
 
+	[ -r "$1" ] || die "no $1"
 	signed "$1" || return 0
 	size=$(stat -c %s "$1")
 	len=$(tail -c $((TRAILER_LEN + 4)) "$1" | head -c 4 | od -An -tu1 |
@@ -54,36 +56,51 @@ strip_sig() {	# FILE
 }
 
 make_key() {	# PEM
-	local pem=$1 conf
+	local pem=$1 x509=${1%.pem}.x509 conf lock
 
-	[ -s "$pem" ] && [ -s "${pem%.pem}.x509" ] && return 0
+	[ -s "$pem" ] && [ -s "$x509" ] && return 0
 	command -v openssl >/dev/null || die "openssl not found: run 'make setup'"
 	mkdir -p "$(dirname "$pem")"
-	conf=$(mktemp)
-	# The kernel's certs/default_x509.genkey, with a name of our own.
-	cat >"$conf" <<-EOF
-		[ req ]
-		default_bits = 4096
-		distinguished_name = req_distinguished_name
-		prompt = no
-		string_mask = utf8only
-		x509_extensions = myexts
+	# One key when two runs ask at once (the host's checks run side by
+	# side): a lock on its folder, and each file written whole, then
+	# renamed into place.
+	exec {lock}<"$(dirname "$pem")"
+	flock "$lock"
+	if [ ! -s "$pem" ]; then
+		conf=$(mktemp)
+		# The kernel's certs/default_x509.genkey, with a name of our own.
+		cat >"$conf" <<-EOF
+			[ req ]
+			default_bits = 4096
+			distinguished_name = req_distinguished_name
+			prompt = no
+			string_mask = utf8only
+			x509_extensions = myexts
 
-		[ req_distinguished_name ]
-		CN = kmodlab module signing key ($(hostname))
+			[ req_distinguished_name ]
+			CN = kmodlab module signing key ($(hostname))
 
-		[ myexts ]
-		basicConstraints=critical,CA:FALSE
-		keyUsage=digitalSignature
-		subjectKeyIdentifier=hash
-		authorityKeyIdentifier=keyid
-	EOF
-	(umask 077 && openssl req -new -nodes -utf8 -sha256 -days 36500 -batch \
-		-x509 -config "$conf" -outform PEM -out "$pem" -keyout "$pem" 2>/dev/null) ||
-		{ rm -f "$conf" "$pem"; die "openssl could not make $pem"; }
-	rm -f "$conf"
-	openssl x509 -in "$pem" -outform DER -out "${pem%.pem}.x509"
-	printf 'sign: made %s and its certificate %s\n' "$pem" "${pem%.pem}.x509" >&2
+			[ myexts ]
+			basicConstraints=critical,CA:FALSE
+			keyUsage=digitalSignature
+			subjectKeyIdentifier=hash
+			authorityKeyIdentifier=keyid
+		EOF
+		(umask 077 && openssl req -new -nodes -utf8 -sha256 -days 36500 -batch \
+			-x509 -config "$conf" -outform PEM -out "$pem.tmp" -keyout "$pem.tmp" \
+			2>/dev/null) ||
+			{ rm -f "$conf" "$pem.tmp"; die "openssl could not make $pem"; }
+		rm -f "$conf"
+		mv "$pem.tmp" "$pem"
+		rm -f "$x509"
+		printf 'sign: made %s\n' "$pem" >&2
+	fi
+	if [ ! -s "$x509" ]; then
+		openssl x509 -in "$pem" -outform DER -out "$x509.tmp" ||
+			{ rm -f "$x509.tmp"; die "openssl could not read the certificate in $pem"; }
+		mv "$x509.tmp" "$x509"
+		printf 'sign: made its certificate %s\n' "$x509" >&2
+	fi
 }
 
 # KDIR's scripts/sign-file, or, when it cannot run here, the host's own
@@ -117,7 +134,7 @@ sign() {	# KEY CERT FILE...
 	[ -r "$key" ] || die "no signing key $key"
 	[ -r "$cert" ] || die "no certificate $cert"
 	hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"$/\1/p' \
-		"$KDIR/include/config/auto.conf" 2>/dev/null)
+		"$KDIR/include/config/auto.conf" 2>/dev/null) || hash=
 	for f; do
 		strip_sig "$f"
 		"$sign_file" "${hash:-sha256}" "$key" "$cert" "$f" ||

@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host side: scripts/sign.sh, what make sign, make test-sig, make install
+# and lab 7 sign with.
+#   - key: a PEM already there is kept, and the certificate it lacks is
+#     made again from it (a new key would be one no board has enrolled);
+#   - sign: with a KDIR that has no include/config/auto.conf it signs with
+#     sha256, as it says (it used to end, without a word, with exit 2);
+#     signing twice leaves one signature;
+#   - strip: the file is as Kbuild made it again; a file that is not
+#     there fails, saying so (it used to succeed).
+# Variables: KDIR (the Makefile's facts), KMODLAB_CACHE
+
+# shellcheck source=tests/host/host.sh
+. "${0%/*}/host.sh"
+KDIR=${KDIR:?run it through make, which exports it}
+key=$KMODLAB_CACHE/keys/kmodlab.pem
+cert=${key%.pem}.x509
+ko=$top/helloworld/helloworld.ko
+sign=$top/scripts/sign.sh
+
+ktap_print_header
+[ -r "$ko" ] || ktap_skip_all "no $ko: run make"
+"$sign" key "$key" 2>/dev/null || ktap_skip_all "cannot make the key $key (openssl)"
+ktap_set_plan 8
+
+cp "$key" "$tmp/k.pem"
+run "$sign" key "$tmp/k.pem"
+check_run "key: a PEM without its certificate: the certificate made again" 0 \
+	'^sign: made its certificate '
+check_eq "... the PEM kept" same "$(cmp -s "$key" "$tmp/k.pem" && echo same)"
+check_eq "... the certificate the PEM's" same "$(cmp -s "$cert" "$tmp/k.x509" && echo same)"
+
+# A tree with the kernel's sign-file and no config.
+mkdir -p "$tmp/kdir/scripts"
+ln -s "$KDIR/scripts/sign-file" "$tmp/kdir/scripts/sign-file"
+cp "$ko" "$tmp/m.ko"
+run env KDIR="$tmp/kdir" "$sign" sign "$key" "$cert" "$tmp/m.ko"
+check_run "sign, KDIR without include/config/auto.conf: it signs" 0
+check_eq "... with sha256" sha256 "$(modinfo -F sig_hashalgo "$tmp/m.ko")"
+size=$(stat -c %s "$tmp/m.ko")
+env KDIR="$tmp/kdir" "$sign" sign "$key" "$cert" "$tmp/m.ko"
+check_eq "signed twice: one signature" "$size" "$(stat -c %s "$tmp/m.ko")"
+
+"$sign" strip "$tmp/m.ko"
+check_eq "strip: the file as Kbuild made it" same "$(cmp -s "$ko" "$tmp/m.ko" && echo same)"
+run "$sign" strip "$tmp/missing.ko"
+check_run "strip, a file that is not there: fails, saying so" 1 \
+	"^sign: error: no $tmp/missing.ko\$"
+ktap_finished
