@@ -30,8 +30,8 @@
 set -euo pipefail
 
 BOARD_TIMEOUT=${BOARD_TIMEOUT:-300}
-state=${BOARD_STATE:-build/board}
 top=$(cd "$(dirname "$0")/.." && pwd)
+state=${BOARD_STATE:-$top/build/board}
 # shellcheck source=scripts/lib/facts.sh
 . "$top/scripts/lib/facts.sh"
 # The board's console log (scripts/guest.sh -n board-qemu).
@@ -83,13 +83,13 @@ start() {
 		if ! running || [ $waited -ge 1200 ]; then
 			cat "$state/boot.out" >&2
 			tail -n 20 "$console" >&2 2>/dev/null || :
-			stop_guest
+			stop_guest || :
 			die "the board did not come up (see $console)"
 		fi
 		sleep 0.1
 		waited=$((waited + 1))
 	done
-	on_guest true || { stop_guest; die "the board does not answer ssh (see $console)"; }
+	on_guest true || { stop_guest || :; die "the board does not answer ssh (see $console)"; }
 	say "up after $((waited / 10)) s; test it with:"
 	printf "  make test-board BOARD=root@127.0.0.1 BOARD_PORT=%s BOARD_KEY=%s BOARD_SSH_OPTS='%s'\n" \
 		"$port" "$key" "$ssh_opts" >&2

@@ -23,7 +23,7 @@
 #   BOARD_DIR       the folder on the board for the tests (/tmp/kmodlab)
 #   BOARD_SSH_OPTS  more ssh options, e.g. "-o StrictHostKeyChecking=no"
 #   TESTS           test files to run, relative to tests/ (default: all)
-#   LOG             the board's KTAP output (build/board.log)
+#   LOG             the board's KTAP output (build/<kernel>/board.log)
 #   OWN             a directory of your own modules, as scripts/own.sh
 #                   built it (build/<kernel>/own/<folder>): its modules
 #                   instead of the suite's, and its checks (make test-board
@@ -39,10 +39,10 @@ BOARD_KEY=${BOARD_KEY-}
 BOARD_DIR=${BOARD_DIR:-/tmp/kmodlab}
 BOARD_SSH_OPTS=${BOARD_SSH_OPTS-}
 TESTS=${TESTS-}
-LOG=${LOG:-build/board.log}
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib/facts.sh
 . "$top/scripts/lib/facts.sh"
+LOG=${LOG:-$KMODLAB_BUILD/board.log}
 
 say() { printf 'board: %s\n' "$*" >&2; }
 die() { printf 'board: error: %s\n' "$*" >&2; exit 1; }

@@ -14,6 +14,8 @@
 #   - a host check that never ends fails at HOST_TIMEOUT, saying so (the
 #     run used to wait for it for ever); -H with a run that prints no
 #     KTAP (demo) is refused;
+#   - scripts/board-qemu.sh start, with a board that never comes up: it
+#     fails saying so (it used to end, without a word, on the way there);
 #   - qemu/boot.sh itself: Ctrl-C (SIGINT to its process group) ends it
 #     and QEMU at once, and a TIMEOUT that is not whole seconds fails
 #     before QEMU starts, saying so.
@@ -27,7 +29,7 @@ ktap_print_header
 [ -r "$top/build/guest-base.cpio" ] ||
 	ktap_skip_all "no build/guest-base.cpio: run 'make image'"
 [ -r "${KCACHE-}/vmlinuz" ] || ktap_skip_all "no kernel image in KCACHE: run 'make setup'"
-ktap_set_plan 10
+ktap_set_plan 12
 
 # The fake QEMU: the console of scenario $FAKE_GUEST.
 cat >"$tmp/qemu" <<'EOF'
@@ -55,6 +57,14 @@ for scenario in hang off stuck; do
 		scripts/guest.sh -q -t 1 -n $scenario -o "$tmp/modules.order" "$@" stress \
 		>"$tmp/$scenario.out" 2>&1; echo $? >"$tmp/$scenario.rc") &
 done
+# A QEMU board that ends before it is ready (no key is used: ssh is never
+# reached).
+mkdir "$tmp/board"
+: >"$tmp/board/id_ed25519"
+: >"$tmp/board-layer.cpio"
+(FAKE_GUEST=dead QEMU=$tmp/qemu KMODLAB_BUILD=$tmp BOARD_STATE=$tmp/board \
+	"$top/scripts/board-qemu.sh" start >"$tmp/board.out" 2>&1
+	echo $? >"$tmp/board.rc") &
 # Ctrl-C: SIGINT to boot.sh's process group, as the terminal sends it
 # (env: a background job starts with SIGINT ignored). Once the fake QEMU
 # runs, boot.sh and QEMU should end at once, not at the time limit.
@@ -91,6 +101,9 @@ guest stuck
 check_eq "a host check that never ends: it fails at HOST_TIMEOUT" "2 passed, 1 failed" "$out"
 check_match "... saying so" '^# the host.s checks ran out of time \(HOST_TIMEOUT=1 s\)$' \
 	"$(cat "$tmp/stuck-host.log")"
+check_eq "a QEMU board that never comes up: board-qemu.sh start fails" 1 "$(cat "$tmp/board.rc")"
+check_eq "... saying so" "board-qemu: error: the board did not come up (see $tmp/board-qemu.log)" \
+	"$(tail -n 1 "$tmp/board.out")"
 run "$top/scripts/guest.sh" -H host/test-ktap.sh demo
 check_run "-H with a run that prints no KTAP: refused" 2 "^guest: error: -H and -k add to a KTAP verdict: 'demo' has none$"
 check_eq "Ctrl-C ends boot.sh and QEMU at once" "boot.sh ended
