@@ -51,7 +51,7 @@
 #   make install    Kbuild's modules_install, depmod, the /etc examples
 #                   (signed with MODULE_SIG_KEY when it is set)
 #   make test-install  install into build/, boot with it, check the result
-#   make dkms-check build with DKMS for the cached headers, in build/dkms
+#   make dkms-check build with DKMS for the cached headers, in build/<kernel>/dkms
 #   make dkms-install  on the board: DKMS builds and installs them (root)
 #
 # Variables (on the command line or in the environment):
@@ -599,7 +599,7 @@ test-install: modules setup $(BASE)
 		$(foreach f,modprobe.d/kmodlab.conf modules-load.d/kmodlab.conf,\
 			-f $(INSTALL_ROOT)/etc/$(f):/etc/$(f)) -n test-install installed
 
-# DKMS, as on a board, for KDIR (the cached headers): all in build/dkms.
+# DKMS, as on a board, for KDIR (the cached headers): all in $(BUILD)/dkms.
 dkms-check: modules
 	scripts/dkms.sh check $(KDIR)
 

@@ -17,7 +17,7 @@
 #                 for that kernel (vermagic) and installed and indexed.
 #
 # Variables a user may override:
-#   DKMS_CHECK_DIR  the scratch folder of 'check' (build/dkms)
+#   DKMS_CHECK_DIR  the scratch folder of 'check' (build/<kernel>/dkms)
 #
 # Usage: scripts/dkms.sh source [DIR] | install | check KDIR
 
@@ -61,18 +61,19 @@ install() {
 }
 
 check() {
-	local kdir=$1 dir=${DKMS_CHECK_DIR:-$top/build/dkms} release vermagic
-	local first n=0 name ko dest
+	local kdir=$1 dir release vermagic n=0 name ko dest
 
+	# shellcheck source=scripts/lib/facts.sh
+	. "$top/scripts/lib/facts.sh"
+	dir=${DKMS_CHECK_DIR:-$KMODLAB_BUILD/dkms}
 	need_dkms
 	[ -r "$kdir/Makefile" ] || die "$kdir is not a kernel tree"
-	# The release the headers build for, as 'make' sees it (Debian's
-	# headers say 6.1.192 in kernel.release but build 6.1.0-NN-arm64).
-	first=$("$top/scripts/kos.sh" 2>/dev/null | head -n 1)
-	[ -n "$first" ] || die "nothing built yet: run make"
-	vermagic=$(modinfo -F vermagic "$top/${first#"$top"/}") ||
-		die "cannot read the vermagic of $first: run make"
-	release=${vermagic%% *}
+	# The release the tree builds for, as its modules' vermagic names it
+	# (Debian's headers say 6.1.192 in kernel.release but build
+	# 6.1.0-NN-arm64).
+	release=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+		"$kdir/include/generated/utsrelease.h" 2>/dev/null) || release=
+	[ -n "$release" ] || die "$kdir has no include/generated/utsrelease.h: not a configured kernel tree"
 	rm -rf "$dir" && mkdir -p "$dir"/{src,tree,lib/modules/"$release"}
 	source_tree "$dir/src"
 	# DKMS would sign with a key it makes in /var/lib/dkms: make it here.
@@ -83,9 +84,9 @@ check() {
 		    mok_signing_key="$dir/mok.key" mok_certificate="$dir/mok.pub"
 		    dkms --dkmstree "$dir/tree" --sourcetree "$dir/src"
 		    --installtree "$dir/lib/modules")
-	local target=(-m kmodlab -v "$version" -k "$release" -a arm64
+	local target=(-m kmodlab -v "$version" -k "$release" -a "$ARCH"
 		      --kernelsourcedir "$kdir")
-	say "dkms add, build, install kmodlab/$version for $release (arm64) from $kdir"
+	say "dkms add, build, install kmodlab/$version for $release ($ARCH) from $kdir"
 	"${dkms[@]}" add -m kmodlab -v "$version"
 	"${dkms[@]}" build "${target[@]}" ||
 		{ cat "$dir"/tree/kmodlab/"$version"/build/make.log >&2 2>/dev/null; exit 1; }
@@ -100,7 +101,7 @@ check() {
 	# shellcheck source=/dev/null # dkms.conf: arrays of names and folders
 	. "$top/dkms.conf"
 	for name in "${BUILT_MODULE_NAME[@]}"; do
-		ko=$dir/tree/kmodlab/$version/$release/arm64/module/$name.ko
+		ko=$dir/tree/kmodlab/$version/$release/$ARCH/module/$name.ko
 		vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null) ||
 			die "DKMS built no $name.ko"
 		[ "${vermagic%% *}" = "$release" ] ||
