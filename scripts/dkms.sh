@@ -8,13 +8,15 @@
 #                 and the module folders Kbuild lists, without build
 #                 output) to DIR/kmodlab-<version> (DIR: /usr/src)
 #   install       on the board, as root: source, then 'dkms install' for
-#                 the running kernel (it adds and builds first)
+#                 the running kernel (it adds and builds first; a version
+#                 added before is removed first, so new sources are built)
 #   check KDIR    on this machine: 'dkms add', 'build' and 'install' for
 #                 the kernel of KDIR (e.g. the cached arm64 headers), with
 #                 every DKMS folder in $DKMS_CHECK_DIR: /usr/src,
 #                 /var/lib/dkms and /lib/modules are not touched, nothing
-#                 is loaded. Then checks each module of dkms.conf was built
-#                 for that kernel (vermagic) and installed and indexed.
+#                 is loaded. Twice, as install twice: the second must build
+#                 anew. Then checks each module of dkms.conf was built for
+#                 that kernel (vermagic) and installed and indexed.
 #
 # Variables a user may override:
 #   DKMS_CHECK_DIR  the scratch folder of 'check' (build/<kernel>/dkms)
@@ -53,10 +55,23 @@ source_tree() {	# DIR: copy the sources to DIR/kmodlab-$version
 	say "sources in $dest"
 }
 
+# add DKMS...: 'dkms add' kmodlab/$version with the dkms command DKMS...,
+# removing it first when it is there: 'dkms install' skips a module it
+# has built and installed for the kernel already, and would keep the old
+# modules over new sources.
+add() {
+	if "$@" status -m kmodlab -v "$version" | grep -q .; then
+		say "removing kmodlab/$version first, to build the sources anew"
+		"$@" remove -m kmodlab -v "$version" --all
+	fi
+	"$@" add -m kmodlab -v "$version"
+}
+
 install() {
 	need_dkms
 	[ "$(id -u)" -eq 0 ] || die "run as root: sudo $0 install"
 	source_tree /usr/src
+	add dkms
 	dkms install -m kmodlab -v "$version"
 }
 
@@ -86,12 +101,19 @@ check() {
 		    --installtree "$dir/lib/modules")
 	local target=(-m kmodlab -v "$version" -k "$release" -a "$ARCH"
 		      --kernelsourcedir "$kdir")
-	say "dkms add, build, install kmodlab/$version for $release ($ARCH) from $kdir"
-	"${dkms[@]}" add -m kmodlab -v "$version"
-	"${dkms[@]}" build "${target[@]}" ||
-		{ cat "$dir"/tree/kmodlab/"$version"/build/make.log >&2 2>/dev/null; exit 1; }
-	# --no-depmod: DKMS would index this machine's /lib/modules.
-	"${dkms[@]}" install "${target[@]}" --no-depmod
+	local built=$dir/tree/kmodlab/$version/$release/$ARCH/module round first
+	# Twice, as make dkms-install twice on a board: the second builds anew.
+	for round in 1 2; do
+		say "dkms add, build, install kmodlab/$version for $release ($ARCH) from $kdir ($round of 2)"
+		add "${dkms[@]}"
+		"${dkms[@]}" build "${target[@]}" ||
+			{ cat "$dir"/tree/kmodlab/"$version"/build/make.log >&2 2>/dev/null; exit 1; }
+		# --no-depmod: DKMS would index this machine's /lib/modules.
+		"${dkms[@]}" install "${target[@]}" --no-depmod
+		[ "$round" -eq 2 ] || first=$(stat -c %y "$built"/*.ko)
+	done
+	[ "$(stat -c %y "$built"/*.ko)" != "$first" ] ||
+		die "a second install kept the modules of the first: DKMS did not build them anew"
 	depmod -b "$dir" "$release" 2>/dev/null
 	"${dkms[@]}" status -m kmodlab
 
