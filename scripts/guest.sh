@@ -76,6 +76,9 @@ esac
 [ -n "$ktap" ] || [ $((${#host[@]} + ${#done_ktap[@]})) -eq 0 ] ||
 	die "-H and -k add to a KTAP verdict: '$run' has none"
 host_timeout=${HOST_TIMEOUT:-300}
+case $host_timeout in
+'' | *[!0-9]* | 0*) die "HOST_TIMEOUT takes whole seconds, 1 or more (not '$host_timeout')" ;;
+esac
 
 out=$KMODLAB_BUILD/$name
 mkdir -p "$(dirname "$out")"

@@ -12,8 +12,9 @@
 #     and guest.sh exits non-zero. (boot.sh's other reasons, an oops or a
 #     stop before the power-off, take the same way into the verdict.)
 #   - a host check that never ends fails at HOST_TIMEOUT, saying so (the
-#     run used to wait for it for ever); -H with a run that prints no
-#     KTAP (demo) is refused;
+#     run used to wait for it for ever), and a HOST_TIMEOUT that is not
+#     whole seconds is refused; -H with a run that prints no KTAP (demo)
+#     is refused;
 #   - scripts/board-qemu.sh start, with a board that never comes up: it
 #     fails saying so (it used to end, without a word, on the way there);
 #   - qemu/boot.sh itself: Ctrl-C (SIGINT to its process group) ends it
@@ -29,7 +30,7 @@ ktap_print_header
 [ -r "$top/build/guest-base.cpio" ] ||
 	ktap_skip_all "no build/guest-base.cpio: run 'make image'"
 [ -r "${KCACHE-}/vmlinuz" ] || ktap_skip_all "no kernel image in KCACHE: run 'make setup'"
-ktap_set_plan 12
+ktap_set_plan 13
 
 # The fake QEMU: the console of scenario $FAKE_GUEST.
 cat >"$tmp/qemu" <<'EOF'
@@ -104,6 +105,9 @@ check_match "... saying so" '^# the host.s checks ran out of time \(HOST_TIMEOUT
 check_eq "a QEMU board that never comes up: board-qemu.sh start fails" 1 "$(cat "$tmp/board.rc")"
 check_eq "... saying so" "board-qemu: error: the board did not come up (see $tmp/board-qemu.log)" \
 	"$(tail -n 1 "$tmp/board.out")"
+run env HOST_TIMEOUT=5m "$top/scripts/guest.sh" -H host/test-ktap.sh tests
+check_run "HOST_TIMEOUT=5m: refused, saying what it takes" 2 \
+	"^guest: error: HOST_TIMEOUT takes whole seconds, 1 or more \(not '5m'\)$"
 run "$top/scripts/guest.sh" -H host/test-ktap.sh demo
 check_run "-H with a run that prints no KTAP: refused" 2 "^guest: error: -H and -k add to a KTAP verdict: 'demo' has none$"
 check_eq "Ctrl-C ends boot.sh and QEMU at once" "boot.sh ended
