@@ -51,8 +51,8 @@
 # after this file, one at a time, with $KMODLAB_DIR/own/bin on PATH. Each sources
 # the suite's helpers:  . "$TESTS_DIR/kmodlab.sh"  and declares the
 # modules it loads on a "# kmodlab-modules: M..." line of its header (or
-# "all"); the
-# helpers an author may use are listed in tests/kmodlab.sh's header.
+# "all"); the helpers an author may use are listed in tests/kmodlab.sh's
+# header.
 
 # shellcheck source=tests/kmodlab.sh
 TESTS_DIR=${TESTS_DIR:-${0%/*}/..}
