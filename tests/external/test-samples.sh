@@ -9,8 +9,9 @@
 #                what another uses; a character device and its chrdev_app.c;
 #                parameters; its own guest tests. Passes on every kernel of
 #                MATRIX (make test-matrix M=DIR, one table), on the QEMU
-#                board (make test-board-qemu M=DIR), and its files are
-#                left as they were.
+#                board (make test-board-qemu M=DIR), make shell M=DIR
+#                boots it with a shell that says where its modules are,
+#                and its files are left as they were.
 #   init-fails/  init returns -ENODEV: the run fails and says which module
 #                and why, in modprobe's and the module's words.
 #   leaks/       leaks on purpose: the edge kernel's kmemleak names it.
@@ -30,12 +31,13 @@ TESTS_DIR=${0%/*}/..
 top=$(cd "${0%/*}/../.." && pwd)
 samples=tests/external
 MATRIX=${MATRIX:?run it through make, which exports it}
+KMODLAB_BUILD=${KMODLAB_BUILD:?run it through make, which exports it}
 
 # own ARG...: make ARG... from the top, its output in $out, status in $rc.
 own() { run make -C "$top" --no-print-directory "$@"; }
 
 ktap_print_header
-ktap_set_plan 20
+ktap_set_plan 22
 
 # A listing of every file with its checksum: nothing may change.
 before=$(cd "$top/$samples" && find . -type f | LC_ALL=C sort | xargs md5sum)
@@ -49,6 +51,21 @@ check_match "... the export and its user loaded, in order" '^own: calc_user: loa
 
 own test-board-qemu M=$samples/lubancat
 check_run "lubancat: make test-board-qemu M=DIR passes over ssh" 0 '^[1-9][0-9]* passed, 0 failed'
+
+# The shell reads QEMU's stdin: 'poweroff -f' once it is there (sent from
+# the start, a poweroff a second never reached it), seen in its console log.
+shell_log=$KMODLAB_BUILD/own/lubancat-shell.log
+rm -f "$shell_log"
+run sh -c "{ i=0
+	until grep -q '^kmodlab: guest shell' '$shell_log' 2>/dev/null || [ \$i -ge 240 ]; do
+		sleep 0.5; i=\$((i + 1))
+	done
+	sleep 1; echo 'poweroff -f'; } |
+	timeout 120 make -C '$top' --no-print-directory shell M=$samples/lubancat"
+check_run "lubancat: make shell M=DIR boots a shell, and poweroff -f leaves it" 0 \
+	"^kmodlab: guest shell; 'poweroff -f' or Ctrl-D leaves QEMU"
+check_match "... which says where the modules are" \
+	'^kmodlab: the modules of .*lubancat: .*calc' "$out"
 
 own test M=$samples/init-fails
 check_run "init-fails: make test M=DIR fails" 2
