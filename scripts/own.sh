@@ -145,6 +145,9 @@ build() {	# DIR OUT
 	case $out/ in
 	"$dir"/*) die "OUT '$out' is inside DIR '$dir', which is never written to: choose another OUT (e.g. build/$KERNEL/own/${dir##*/})" ;;
 	esac
+	case $dir/ in
+	"$out"/*) die "DIR '$dir' is inside OUT '$out', whose copy of it is made anew: choose another OUT (e.g. build/$KERNEL/own/${dir##*/})" ;;
+	esac
 	case $out in
 	*[[:space:]]*) die "OUT '$out' has a space in it, and Kbuild cannot build there" ;;
 	esac

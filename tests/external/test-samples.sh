@@ -19,8 +19,9 @@
 #                on 5.10; on 6.1 "build" fails with the compiler's error.
 #   hangs/       init never returns: the run ends at TIMEOUT (30 s here)
 #                and says the guest hung, naming the console log.
-#   and a DIR that is not there, or has no Kbuild or Makefile: a clear
-#   error before anything is built.
+#   and a DIR that is not there, or has no Kbuild or Makefile, or (for
+#   scripts/own.sh build DIR OUT) is inside OUT: a clear error before
+#   anything is built or removed.
 # Each run is a make of its own: minutes, so this runs in make test-own
 # (and test-all), not beside make test.
 
@@ -37,7 +38,7 @@ KMODLAB_BUILD=${KMODLAB_BUILD:?run it through make, which exports it}
 own() { run make -C "$top" --no-print-directory "$@"; }
 
 ktap_print_header
-ktap_set_plan 22
+ktap_set_plan 24
 
 # A listing of every file with its checksum: nothing may change.
 before=$(cd "$top/$samples" && find . -type f | LC_ALL=C sort | xargs md5sum)
@@ -90,6 +91,15 @@ own test M=$samples/hangs TIMEOUT=30
 check_run "hangs: make test M=DIR TIMEOUT=30 fails" 2
 check_match "... saying the guest hung and where its console log is" \
 	'boot: FAILED: the guest hung: no power-off within 30 s \(see .*/own/hangs\.log\)' "$out"
+
+# scripts/own.sh build DIR OUT with DIR inside OUT: refused before OUT's
+# copy of it is emptied (a copy of lubancat, in a scratch folder).
+run sh -c "d=\$(mktemp -d) && cp -r '$top/$samples/lubancat' \"\$d/src\" &&
+	cd \"\$d\" && '$top/scripts/own.sh' build src .; rc=\$?
+	[ -r src/Makefile ] && echo 'src is whole'; rm -rf \"\$d\"; exit \$rc"
+check_run "own.sh build DIR OUT, DIR inside OUT: a clear error" 2 \
+	"^own: error: DIR '.*/src' is inside OUT '.*', whose copy of it is made anew"
+check_match "... and DIR is left whole" '^src is whole$' "$out"
 
 own test M=$samples/nosuch
 check_run "a DIR that is not there: a clear error" 2 "no directory '$samples/nosuch'"
