@@ -37,6 +37,9 @@ run_kernel() {
 	[ -z "$dir" ] || log=build/$k/$name.make.log
 	mkdir -p "${log%/*}"
 	[ -n "$dir" ] || rm -f "build/$k"/*.log
+	# A run that fails before its guest writes no list: no earlier
+	# run's results may stand in the table for it.
+	rm -f "build/$k/$name.logs"
 	"${make[@]}" KERNEL="$k" setup || fail=1
 	printf 'test-matrix: %s%s ... ' "${dir:+$name on }" "$k"
 	start=$SECONDS
