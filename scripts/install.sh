@@ -58,18 +58,18 @@ vermagic=$(cd "$top" && modinfo -F vermagic "$first") ||
 	die "cannot read the vermagic of $first: run make"
 release=${vermagic%% *}
 
-# Kbuild runs in KDIR: a relative staging root would land there.
-if [ -n "$INSTALL_MOD_PATH" ]; then
-	mkdir -p "$INSTALL_MOD_PATH"
-	INSTALL_MOD_PATH=$(cd "$INSTALL_MOD_PATH" && pwd)
-elif [ "$release" != "$(uname -r)" ]; then
+[ -n "$INSTALL_MOD_PATH" ] || [ "$release" = "$(uname -r)" ] ||
 	die "these modules are for Linux $release, this machine runs $(uname -r):
   install into a staging root instead: make install INSTALL_MOD_PATH=/tmp/stage"
-fi
 
-sign=() compress=
+# sign: what turns Kbuild's signing off; unsigned: nobody signs them.
+sign=() compress= unsigned=
 if [ -n "${SIGN_KEY-}" ]; then
-	: "${SIGN_CERT:?SIGN_KEY needs SIGN_CERT, its certificate}"
+	[ -n "${SIGN_CERT-}" ] || die "SIGN_KEY needs SIGN_CERT, its certificate"
+	# Before anything is installed: a bad key would otherwise fail
+	# only once modules_install has put unsigned modules in place.
+	KDIR=$KDIR "$top/scripts/sign.sh" check "$SIGN_KEY" "$SIGN_CERT" ||
+		die "nothing installed: name a key and certificate that sign (MODULE_SIG_KEY, MODULE_SIG_CERT)"
 	sign=(CONFIG_MODULE_SIG_ALL=)
 	if grep -q '^CONFIG_MODULE_COMPRESS_ALL=y' "$conf"; then
 		compress=$(sed -n 's/^CONFIG_MODULE_COMPRESS_\(GZIP\|XZ\|ZSTD\)=y$/\1/p' "$conf")
@@ -86,12 +86,21 @@ elif grep -q '^CONFIG_MODULE_SIG_ALL=y' "$conf"; then
 	if [ -n "${key_missing-}" ]; then
 		say "not signing: $KDIR has no signing key ($key);" \
 		    "a kernel without MODULE_SIG_FORCE loads unsigned modules (and is tainted 'E')"
-		sign=(CONFIG_MODULE_SIG_ALL=)
+		sign=(CONFIG_MODULE_SIG_ALL=) unsigned=1
 	fi
+else
+	unsigned=1
 fi
-grep -q '^CONFIG_MODULE_SIG_FORCE=y' "$conf" && [ ${#sign[@]} -gt 0 ] &&
-	say "warning: this kernel has MODULE_SIG_FORCE: it will refuse unsigned modules"
+if [ -n "$unsigned" ] && grep -q '^CONFIG_MODULE_SIG_FORCE=y' "$conf"; then
+	say "warning: this kernel has MODULE_SIG_FORCE: it will refuse these unsigned" \
+	    "modules; sign them: make install MODULE_SIG_KEY=KEY MODULE_SIG_CERT=CERT"
+fi
 
+# Kbuild runs in KDIR: a relative staging root would land there.
+if [ -n "$INSTALL_MOD_PATH" ]; then
+	mkdir -p "$INSTALL_MOD_PATH"
+	INSTALL_MOD_PATH=$(cd "$INSTALL_MOD_PATH" && pwd)
+fi
 # cmd_depmod: Kbuild's own depmod step (scripts/depmod.sh), done below.
 "$MAKE" -C "$KDIR" M="$top" ARCH="$ARCH" CROSS_COMPILE="$CROSS_COMPILE" \
 	INSTALL_MOD_PATH="$INSTALL_MOD_PATH" INSTALL_MOD_DIR="$INSTALL_MOD_DIR" \

@@ -16,6 +16,11 @@
 #               (CONFIG_MODULE_SIG_HASH; sha256 if none); a signature
 #               already there is taken off first, so signing twice, or
 #               with another key, leaves one signature.
+#   check KEY CERT
+#               what 'sign' checks before it signs: KDIR has a sign-file
+#               that runs here, KEY is a private key (or a pkcs11: URI)
+#               and CERT a certificate (DER or PEM); make install runs it
+#               before it installs anything
 #   strip FILE...  take the signature off (the ELF file as Kbuild made it)
 #   sign-file   print the path of the sign-file 'sign' runs (labs/7-signing)
 #
@@ -24,6 +29,7 @@
 #
 # Usage: scripts/sign.sh key PEM
 #        scripts/sign.sh sign KEY CERT FILE...
+#        scripts/sign.sh check KEY CERT
 #        scripts/sign.sh strip FILE...
 #        scripts/sign.sh sign-file
 
@@ -125,14 +131,30 @@ find_sign_file() {
 	return 1
 }
 
+check() {	# KEY CERT: print the sign-file to sign with
+	local key=$1 cert=$2
+
+	: "${KDIR:?set KDIR (the Makefile does)}"
+	command -v openssl >/dev/null || die "openssl not found: run 'make setup'"
+	find_sign_file || die "$KDIR has no scripts/sign-file that runs here"
+	case $key in
+	pkcs11:*) ;;	# a token: sign-file asks it
+	*)	[ -r "$key" ] || die "no signing key $key"
+		openssl pkey -in "$key" -noout 2>/dev/null ||
+			die "$key holds no private key (PEM, as certs/signing_key.pem)" ;;
+	esac
+	[ -r "$cert" ] || die "no certificate $cert"
+	# sign-file reads DER, or PEM when that fails.
+	openssl x509 -in "$cert" -inform DER -noout 2>/dev/null ||
+		openssl x509 -in "$cert" -noout 2>/dev/null ||
+		die "$cert holds no X.509 certificate (DER or PEM)"
+}
+
 sign() {	# KEY CERT FILE...
 	local key=$1 cert=$2 hash f sign_file
 
 	shift 2
-	: "${KDIR:?set KDIR (the Makefile does)}"
-	sign_file=$(find_sign_file) || die "$KDIR has no scripts/sign-file that runs here"
-	[ -r "$key" ] || die "no signing key $key"
-	[ -r "$cert" ] || die "no certificate $cert"
+	sign_file=$(check "$key" "$cert")
 	hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"$/\1/p' \
 		"$KDIR/include/config/auto.conf" 2>/dev/null) || hash=
 	for f; do
@@ -145,6 +167,7 @@ sign() {	# KEY CERT FILE...
 case ${1-} in
 key) [ $# -eq 2 ] || usage; make_key "$2" ;;
 sign) [ $# -ge 4 ] || usage; sign "${@:2}" ;;
+check) [ $# -eq 3 ] || usage; check "$2" "$3" >/dev/null ;;
 strip) [ $# -ge 2 ] || usage; for f in "${@:2}"; do strip_sig "$f"; done ;;
 sign-file) [ $# -eq 1 ] || usage
 	: "${KDIR:?set KDIR (the Makefile does)}"

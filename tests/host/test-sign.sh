@@ -9,7 +9,13 @@
 #     sha256, as it says (it used to end, without a word, with exit 2);
 #     signing twice leaves one signature;
 #   - strip: the file is as Kbuild made it again; a file that is not
-#     there fails, saying so (it used to succeed).
+#     there fails, saying so (it used to succeed);
+#   - make install (scripts/install.sh) with a key that cannot sign fails
+#     before it installs anything (it used to fail after modules_install,
+#     the unsigned modules in place), and warns of MODULE_SIG_FORCE when
+#     the modules stay unsigned, not when they are signed (it had that
+#     the wrong way round). MAKE=false stands in for Kbuild's
+#     modules_install, which these checks stop before.
 # Variables: KDIR (the Makefile's facts), KMODLAB_CACHE
 
 # shellcheck source=tests/host/host.sh
@@ -23,7 +29,7 @@ sign=$top/scripts/sign.sh
 ktap_print_header
 [ -r "$ko" ] || ktap_skip_all "no $ko: run make"
 "$sign" key "$key" 2>/dev/null || ktap_skip_all "cannot make the key $key (openssl)"
-ktap_set_plan 8
+ktap_set_plan 13
 
 cp "$key" "$tmp/k.pem"
 run "$sign" key "$tmp/k.pem"
@@ -48,4 +54,27 @@ check_eq "strip: the file as Kbuild made it" same "$(cmp -s "$ko" "$tmp/m.ko" &&
 run "$sign" strip "$tmp/missing.ko"
 check_run "strip, a file that is not there: fails, saying so" 1 \
 	"^sign: error: no $tmp/missing.ko\$"
+
+install_with() {	# KDIR [VAR=VALUE...]: install.sh into $tmp/stage
+	_kdir=$1
+	shift
+	run env KDIR="$_kdir" INSTALL_MOD_PATH="$tmp/stage" MAKE=false "$@" \
+		"$top/scripts/install.sh"
+}
+install_with "$KDIR" SIGN_KEY="$cert" SIGN_CERT="$cert"
+check_run "install, a certificate as the key: fails, saying so" 1 \
+	"^sign: error: $cert holds no private key"
+check_eq "... before anything is installed" absent "$([ -e "$tmp/stage" ] || echo absent)"
+install_with "$KDIR" SIGN_KEY="$key" SIGN_CERT="$tmp/missing.x509"
+check_run "install, a certificate that is not there: fails, saying so" 1 \
+	"^sign: error: no certificate $tmp/missing.x509\$"
+
+# A kernel that refuses unsigned modules (the tree above, and a config).
+mkdir -p "$tmp/kdir/include/config"
+echo CONFIG_MODULE_SIG_FORCE=y >"$tmp/kdir/include/config/auto.conf"
+force='^install: warning: this kernel has MODULE_SIG_FORCE'
+install_with "$tmp/kdir"
+check_match "install, MODULE_SIG_FORCE, no key: warns" "$force" "$out"
+install_with "$tmp/kdir" SIGN_KEY="$key" SIGN_CERT="$cert"
+check_no_match "install, MODULE_SIG_FORCE, a key: no warning" "$force" "$out"
 ktap_finished
