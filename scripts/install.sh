@@ -63,7 +63,7 @@ release=${vermagic%% *}
   install into a staging root instead: make install INSTALL_MOD_PATH=/tmp/stage"
 
 # sign: what turns Kbuild's signing off; unsigned: nobody signs them.
-sign=() compress= unsigned=
+sign=() compress='' unsigned=''
 if [ -n "${SIGN_KEY-}" ]; then
 	[ -n "${SIGN_CERT-}" ] || die "SIGN_KEY needs SIGN_CERT, its certificate"
 	# Before anything is installed: a bad key would otherwise fail
