@@ -23,8 +23,9 @@
 #                  then boot its modules with the checks every module gets
 #                  (scripts/guest.sh own); a build that fails is the result
 #                  for that kernel, without a boot (make test M=DIR)
-#   shell DIR      the same build, then a guest shell with DIR's modules
-#                  installed and depmod'ed (make shell M=DIR)
+#   shell DIR      the same build, into build/<kernel>/own/<folder>-shell
+#                  (a test may run beside it), then a guest shell with
+#                  DIR's modules installed and depmod'ed (make shell M=DIR)
 #   matrix DIR     test on every kernel of MATRIX, then one table of check
 #                  x kernel (scripts/matrix.sh; make test-matrix M=DIR)
 #   board DIR      the same build, then the same checks on a board over
@@ -74,8 +75,8 @@
 # Exit status: 0 the modules built: boot them (host.ktap may still hold a
 #              failed check: a program, koinfo); 1 the build failed, there
 #              is nothing to boot (host.ktap says why); 2 a usage error, no
-#              DIR or KDIR, or a DIR with no Kbuild or Makefile or no obj-m
-#              (a message says what to do).
+#              DIR or KDIR, a DIR with no Kbuild or Makefile or no obj-m, or
+#              an OUT another run is using (a message says what to do).
 #
 # Variables: the facts (scripts/lib/facts.sh: KERNEL, KDIR, ARCH,
 # CROSS_COMPILE, KOINFO, MATRIX, KMODLAB_BUILD), and
@@ -126,7 +127,7 @@ EXCLUDE=(--exclude=.git --exclude='*.o' --exclude='*.ko' --exclude='*.mod'
 
 build() {	# DIR OUT
 	local dir=$1 out=$2 shown=${1%/} kfile f ko kos=()
-	local status warns nwarn
+	local status warns nwarn lock
 
 	[ -d "$dir" ] || die "no directory '$dir': name a folder of out-of-tree modules (a Kbuild or Makefile with obj-m)"
 	dir=$(cd "$dir" && pwd)
@@ -152,6 +153,11 @@ build() {	# DIR OUT
 	*[[:space:]]*) die "OUT '$out' has a space in it, and Kbuild cannot build there" ;;
 	esac
 	mkdir -p "$out" || die "cannot create $out"
+	# One run at a time in OUT (two DIRs of one name, say): held until
+	# this script ends, its guest's boot included.
+	exec {lock}<"$out"
+	flock -n "$lock" ||
+		die "$out is in use by another run (of a DIR named ${dir##*/}): run this one when it ends"
 
 	rm -rf "$out/src" "$out/guest" "$out/modules.order" "$out/host.ktap"
 	mkdir -p "$out/src" "$out/guest/bin" "$out/guest/tests"
@@ -308,17 +314,19 @@ own_name() { basename "$(cd "$1" 2>/dev/null && pwd || echo "$1")"; }
 # run_test DIR: build DIR for KERNEL into $KMODLAB_BUILD/own/NAME, then
 # boot its modules with the checks every module gets (scripts/guest.sh
 # own). A build that fails is this kernel's result: no boot, its KTAP
-# alone is the verdict.
+# alone is the verdict. A shell's run is own/NAME-shell, its build too:
+# a test of DIR may run while its shell is open.
 run_test() {	# DIR [guest.sh RUN]
 	local name out rc ktap=()
 
-	name=$(own_name "$1")
-	out=$KMODLAB_BUILD/own/$name
-	rm -f "$out.log" "$out"-*.log "$out.logs"
+	name=own/$(own_name "$1")${2:+-$2}
+	out=$KMODLAB_BUILD/$name
 	build "$1" "$out"
 	rc=$?
 	[ "$rc" -le 1 ] || exit "$rc"
 	if [ "$rc" -eq 1 ]; then
+		# guest.sh -n's logs: none of an earlier boot is left to read.
+		rm -f "$out.log" "$out"-{host,kernel,boot}.log
 		cat "$out/host.ktap"
 		printf '%s\n' label=host/ "$out/host.ktap" label= >"$out.logs"
 		awk -f "$top/qemu/ktap.awk" label=host/ "$out/host.ktap"
@@ -331,7 +339,7 @@ run_test() {	# DIR [guest.sh RUN]
 	# (KASAN, kmemleak) a few take a minute, more than a suite run.
 	"$top/scripts/guest.sh" -t "${TIMEOUT:-300}" -o "$out/modules.order" \
 		-f "$out/guest:own" "${ktap[@]}" \
-		-n "own/$name${2:+-$2}" "${2:-own}"
+		-n "$name" "${2:-own}"
 }
 
 # run_board DIR: build DIR for KDIR (the board's kernel), then deploy and
