@@ -156,7 +156,8 @@ if [ -n "${OWN-}" ]; then
 	own_env="PATH=\$PATH:'$BOARD_DIR/own/bin' TESTS_DIR='$BOARD_DIR/tests'"
 	TESTS="-j 1 own/test-own.sh"
 	for f in "$OWN"/guest/tests/*.sh; do
-		[ ! -r "$f" ] || TESTS="$TESTS $BOARD_DIR/own/tests/${f##*/}"
+		# Quoted for the board's shell: a name may have a space.
+		[ ! -r "$f" ] || TESTS="$TESTS '$BOARD_DIR/own/tests/${f##*/}'"
 	done
 	built=(label=host/ "$OWN/host.ktap" label=)
 	cat "$OWN/host.ktap"

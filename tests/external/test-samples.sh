@@ -9,7 +9,8 @@
 #                what another uses; a character device and its chrdev_app.c;
 #                parameters; its own guest tests. Passes on every kernel of
 #                MATRIX (make test-matrix M=DIR, one table), on the QEMU
-#                board (make test-board-qemu M=DIR), make shell M=DIR
+#                board (make test-board-qemu M=DIR), with a test whose
+#                name has a space too (a copy), make shell M=DIR
 #                boots it with a shell that says where its modules are,
 #                and its files are left as they were.
 #   init-fails/  init returns -ENODEV: the run fails and says which module
@@ -20,8 +21,8 @@
 #   hangs/       init never returns: the run ends at TIMEOUT (30 s here)
 #                and says the guest hung, naming the console log.
 #   and a DIR that is not there, or has no Kbuild or Makefile, or (for
-#   scripts/own.sh build DIR OUT) is inside OUT: a clear error before
-#   anything is built or removed.
+#   scripts/own.sh build DIR OUT) is inside OUT, or an OUT another run
+#   holds: a clear error before anything is built or removed.
 # Each run is a make of its own: minutes, so this runs in make test-own
 # (and test-all), not beside make test.
 
@@ -38,7 +39,7 @@ KMODLAB_BUILD=${KMODLAB_BUILD:?run it through make, which exports it}
 own() { run make -C "$top" --no-print-directory "$@"; }
 
 ktap_print_header
-ktap_set_plan 24
+ktap_set_plan 29
 
 # A listing of every file with its checksum: nothing may change.
 before=$(cd "$top/$samples" && find . -type f | LC_ALL=C sort | xargs md5sum)
@@ -50,8 +51,22 @@ check_match "... one table: a row per check, a column per kernel" \
 check_match "... the user program ran in the guest" '^chrdev: chrdev_app reads back what it wrote +ok' "$out"
 check_match "... the export and its user loaded, in order" '^own: calc_user: loads with modprobe +ok' "$out"
 
-own test-board-qemu M=$samples/lubancat
-check_run "lubancat: make test-board-qemu M=DIR passes over ssh" 0 '^[1-9][0-9]* passed, 0 failed'
+# spaced ARG...: make ARG... M=a copy of lubancat whose test-params.sh is
+# named 'test-params and calc.sh': an author's file name may have a space.
+spaced() {
+	run sh -c "d=\$(mktemp -d) && cp -r '$top/$samples/lubancat' \"\$d/\" &&
+		mv \"\$d/lubancat/tests/test-params.sh\" \"\$d/lubancat/tests/test-params and calc.sh\" &&
+		make -C '$top' --no-print-directory \"\$@\" M=\"\$d/lubancat\"
+		rc=\$?; rm -rf \"\$d\"; exit \$rc" sh "$@"
+}
+spaced test
+check_run "lubancat, a test named 'test-params and calc.sh': make test M=DIR passes" 0 \
+	'^[1-9][0-9]* passed, 0 failed'
+check_match "... that file ran, as one test" '^ok [0-9]+ params and calc$' "$out"
+spaced test-board-qemu
+check_run "lubancat (the same copy): make test-board-qemu M=DIR passes over ssh" 0 \
+	'^[1-9][0-9]* passed, 0 failed'
+check_match "... that file ran there too" '^ok [0-9]+ params and calc$' "$out"
 
 # The shell reads QEMU's stdin: 'poweroff -f' once it is there (sent from
 # the start, a poweroff a second never reached it), seen in its console log.
@@ -100,6 +115,15 @@ run sh -c "d=\$(mktemp -d) && cp -r '$top/$samples/lubancat' \"\$d/src\" &&
 check_run "own.sh build DIR OUT, DIR inside OUT: a clear error" 2 \
 	"^own: error: DIR '.*/src' is inside OUT '.*', whose copy of it is made anew"
 check_match "... and DIR is left whole" '^src is whole$' "$out"
+
+# Two runs in one OUT at once (two DIRs of one name): the second is
+# refused before it empties what the first is using.
+run sh -c "d=\$(mktemp -d) && mkdir -p \"\$d/out/src\" && touch \"\$d/out/src/in-use\" &&
+	flock \"\$d/out\" '$top/scripts/own.sh' build '$top/$samples/lubancat' \"\$d/out\"
+	rc=\$?; [ -e \"\$d/out/src/in-use\" ] && echo 'OUT is whole'; rm -rf \"\$d\"; exit \$rc"
+check_run "own.sh build DIR OUT, OUT in use by another run: a clear error" 2 \
+	"^own: error: .*/out is in use by another run \\(of a DIR named lubancat\\)"
+check_match "... and OUT is left as it was" '^OUT is whole$' "$out"
 
 own test M=$samples/nosuch
 check_run "a DIR that is not there: a clear error" 2 "no directory '$samples/nosuch'"
