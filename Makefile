@@ -312,14 +312,16 @@ else
 # built as its author builds it, then booted with the checks every module
 # gets; with MATRIX on the command line, on each of its kernels (the one
 # typed: a make that runs make gets it too, through MAKEFLAGS).
+# M is one word for the shell, whatever it holds (a space, & or |).
+OWN = scripts/own.sh $(1) '$(subst ','\'',$(M))'
 test: koinfo setup $(BASE)
-	@scripts/own.sh $(if $(and $(filter command line,$(origin MATRIX)),$(filter 0,$(MAKELEVEL))),matrix,test) $(M)
+	@$(call OWN,$(if $(and $(filter command line,$(origin MATRIX)),$(filter 0,$(MAKELEVEL))),matrix,test))
 test-matrix: koinfo setup $(BASE)
-	@scripts/own.sh matrix $(M)
+	@$(call OWN,matrix)
 shell: koinfo setup $(BASE)
-	@scripts/own.sh shell $(M)
+	@$(call OWN,shell)
 test-board: koinfo setup
-	@scripts/own.sh board $(M)
+	@$(call OWN,board)
 endif
 
 # scripts/setup.sh itself (tests/setup/): what it finds installed, its

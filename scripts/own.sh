@@ -113,11 +113,29 @@ ktap() {	# OUT: write OUT/host.ktap
 # A value for a sh file, single-quoted.
 sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
+# replace: stdin with each FROM made TO, both taken as they are (a path
+# may hold | or &, which a sed s||| would read).
+replace() {
+	awk '{
+		line = ""
+		while ((i = index($0, ENVIRON["FROM"])) > 0) {
+			line = line substr($0, 1, i - 1) ENVIRON["TO"]
+			$0 = substr($0, i + length(ENVIRON["FROM"]))
+		}
+		print line $0
+	}'
+}
+
 # The compiler's or modpost's first error, else make's first "***" line.
 first_error() {	# LOG
 	grep -m1 -E ': (fatal )?error: |^ERROR: |^Error: ' "$1" ||
 		grep -m1 -F '***' "$1" || tail -n 1 "$1"
 }
+
+# The characters Kbuild builds under (a bracket expression's list): its
+# recipes hand M's path to the shell and to make unquoted, and ',' splits
+# make's $(call) arguments.
+PATH_CHARS='A-Za-z0-9_./+=@~-'
 
 # Kbuild output that may sit in DIR: never copied, so never trusted.
 EXCLUDE=(--exclude=.git --exclude='*.o' --exclude='*.ko' --exclude='*.mod'
@@ -150,7 +168,7 @@ build() {	# DIR OUT
 	"$out"/*) die "DIR '$dir' is inside OUT '$out', whose copy of it is made anew: choose another OUT (e.g. build/$KERNEL/own/${dir##*/})" ;;
 	esac
 	case $out in
-	*[[:space:]]*) die "OUT '$out' has a space in it, and Kbuild cannot build there" ;;
+	*[!$PATH_CHARS]*) die "OUT '$out' has a character Kbuild cannot build under (a space, or one of &|;,:%#\$'\" and the like): choose another OUT" ;;
 	esac
 	mkdir -p "$out" || die "cannot create $out"
 	# One run at a time in OUT (two DIRs of one name, say): held until
@@ -178,10 +196,11 @@ build() {	# DIR OUT
 
 	# Kbuild names DIR's files by the copy's path, or (Linux 6.13 and
 	# later, which build in M) relative to it: both become DIR/FILE.
-	sed -e "s|^\([A-Za-z0-9_][A-Za-z0-9_./-]*\.[chS]:[0-9]\)|$out/src/\1|" \
-	    -e "s|$out/src/|$shown/|g" "$out/build.log" >"$out/build-shown.log"
+	FROM=$out/src/ TO=$shown/ awk '
+		/^[A-Za-z0-9_][A-Za-z0-9_.\/-]*\.[chS]:[0-9]/ { $0 = ENVIRON["FROM"] $0 }
+		1' "$out/build.log" | FROM=$out/src/ TO=$shown/ replace >"$out/build-shown.log"
 	# Warnings in DIR's files and modpost's; not the kernel headers'.
-	warns=$(awk -v d="$shown/" '(index($0, d) == 1 && /: warning: /) || /^WARNING: /' \
+	warns=$(D=$shown/ awk '(index($0, ENVIRON["D"]) == 1 && /: warning: /) || /^WARNING: /' \
 		"$out/build-shown.log" | sort -u)
 	nwarn=$(grep -c . <<<"$warns")
 
@@ -267,7 +286,7 @@ programs() {	# DIR OUT
 			-o "$out/guest/bin/$name" "$src") >"$log" 2>&1; then
 			pass "build: bin/$name from ${src#"$out/src/"}"
 		else
-			diag "$(first_error "$log" | sed "s|$out/src/||g")"
+			diag "$(first_error "$log" | FROM=$out/src/ TO='' replace)"
 			fail "build: bin/$name from ${src#"$out/src/"}"
 		fi
 		cat "$log" >>"$out/build.log"
@@ -308,8 +327,11 @@ load_order() {	# KO...
 	echo "${list[*]}"
 }
 
-# own_name DIR: the name of DIR's runs, its folder's name.
-own_name() { basename "$(cd "$1" 2>/dev/null && pwd || echo "$1")"; }
+# own_name DIR: the name of DIR's runs, its folder's name, with _ for what
+# Kbuild cannot build under (PATH_CHARS).
+own_name() {
+	basename "$(cd "$1" 2>/dev/null && pwd || echo "$1")" | sed "s/[^$PATH_CHARS]/_/g"
+}
 
 # run_test DIR: build DIR for KERNEL into $KMODLAB_BUILD/own/NAME, then
 # boot its modules with the checks every module gets (scripts/guest.sh

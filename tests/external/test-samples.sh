@@ -20,6 +20,8 @@
 #                on 5.10; on 6.1 "build" fails with the compiler's error.
 #   hangs/       init never returns: the run ends at TIMEOUT (30 s here)
 #                and says the guest hung, naming the console log.
+#   a DIR whose name has characters sed and Kbuild trip on, its warning
+#   failing the run under OWN_WARNINGS=fail;
 #   and a DIR that is not there, or has no Kbuild or Makefile, or (for
 #   scripts/own.sh build DIR OUT) is inside OUT, or an OUT another run
 #   holds: a clear error before anything is built or removed.
@@ -39,7 +41,7 @@ KMODLAB_BUILD=${KMODLAB_BUILD:?run it through make, which exports it}
 own() { run make -C "$top" --no-print-directory "$@"; }
 
 ktap_print_header
-ktap_set_plan 29
+ktap_set_plan 33
 
 # A listing of every file with its checksum: nothing may change.
 before=$(cd "$top/$samples" && find . -type f | LC_ALL=C sort | xargs md5sum)
@@ -116,6 +118,23 @@ check_run "own.sh build DIR OUT, DIR inside OUT: a clear error" 2 \
 	"^own: error: DIR '.*/src' is inside OUT '.*', whose copy of it is made anew"
 check_match "... and DIR is left whole" '^src is whole$' "$out"
 
+# A DIR named 'w&a|rn' (a path sed's s||| would break on) whose module has
+# a warning, with OWN_WARNINGS=fail: the warning names DIR's file and fails
+# the run; the run is named w_a_rn (what Kbuild can build under).
+run sh -c "d=\$(mktemp -d) && mkdir \"\$d/w&a|rn\" && cd \"\$d/w&a|rn\" &&
+	echo 'obj-m := warns.o' >Kbuild && printf '%s\n' \
+	'// SPDX-License-Identifier: GPL-2.0' '#include <linux/module.h>' \
+	'static int __init warns_init(void) { int unused; return 0; }' \
+	'static void __exit warns_exit(void) { }' \
+	'module_init(warns_init);' 'module_exit(warns_exit);' \
+	'MODULE_LICENSE(\"GPL\");' >warns.c &&
+	make -C '$top' --no-print-directory test M=\"\$PWD\" OWN_WARNINGS=fail
+	rc=\$?; rm -rf \"\$d\"; exit \$rc"
+check_run "a DIR named 'w&a|rn' with a warning, OWN_WARNINGS=fail: the run fails" 2 \
+	'^not ok [0-9]+ build: W=1 warnings$'
+check_match "... the warning names DIR's file" "^ *# /.*/w&a\\|rn/warns\\.c:3:[0-9]+: warning: " "$out"
+check_match "... the run is named w_a_rn" '/own/w_a_rn' "$out"
+
 # Two runs in one OUT at once (two DIRs of one name): the second is
 # refused before it empties what the first is using.
 run sh -c "d=\$(mktemp -d) && mkdir -p \"\$d/out/src\" && touch \"\$d/out/src/in-use\" &&
@@ -127,6 +146,9 @@ check_match "... and OUT is left as it was" '^OUT is whole$' "$out"
 
 own test M=$samples/nosuch
 check_run "a DIR that is not there: a clear error" 2 "no directory '$samples/nosuch'"
+own test M="$samples/no such"
+check_run "... one whose name has a space: the same, the name whole" 2 \
+	"no directory '$samples/no such'"
 own test M=tests/setup
 check_run "a DIR with neither Kbuild nor Makefile: a clear error" 2 \
 	'has neither a Kbuild nor a Makefile'
