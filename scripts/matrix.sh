@@ -23,11 +23,18 @@
 
 set -uo pipefail
 
+usage() { sed -n '/^# Usage: /,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 name=test dir='' run='' fail=0
-[ "${1-}" != -r ] || { run=1; shift; }
-[ "${1-}" != -n ] || { name=$2; shift 2; }
-[ "${1-}" != -m ] || { dir=$2; shift 2; }
-[ $# -gt 0 ] || { sed -n 's/^# Usage: //p' "$0" >&2; exit 2; }
+while getopts rn:m: opt; do
+	case $opt in
+	r) run=1 ;;
+	n) name=$OPTARG ;;
+	m) dir=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || usage
 make=("${MAKE:-make}" --no-print-directory)
 
 # run_kernel K: make setup for K, then the run, its output in $log.
