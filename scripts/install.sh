@@ -17,7 +17,9 @@
 # trusts), each module is signed with KDIR's sign-file (scripts/sign.sh)
 # before it is compressed, as Kbuild does: Kbuild's own signing and
 # compression are turned off for modules_install, and done here after it
-# in that order.
+# in that order. The key and certificate are checked before anything is
+# installed (scripts/sign.sh check): a pair that cannot sign installs
+# nothing.
 # 3. scripts/etc/modprobe.d/kmodlab.conf and modules-load.d/kmodlab.conf
 #    into $INSTALL_MOD_PATH/etc; a file already there and different (your
 #    own settings) is kept.

@@ -18,14 +18,15 @@
 #               with another key, leaves one signature.
 #   check KEY CERT
 #               what 'sign' checks before it signs: KDIR has a sign-file
-#               that runs here, KEY is a private key (or a pkcs11: URI)
-#               and CERT a certificate (DER or PEM); make install runs it
-#               before it installs anything
+#               that runs here, CERT is a certificate (DER or PEM) and KEY
+#               its private key in PEM (or a pkcs11: URI); make install
+#               runs it before it installs anything
 #   strip FILE...  take the signature off (the ELF file as Kbuild made it)
 #   sign-file   print the path of the sign-file 'sign' runs (labs/7-signing)
 #
 # Variables: KDIR (the kernel tree: its scripts/sign-file and config; when
 #            that sign-file cannot run here, the host's linux-kbuild's)
+#            KBUILD_SIGN_PIN  the passphrase of an encrypted KEY (sign-file's)
 #
 # Usage: scripts/sign.sh key PEM
 #        scripts/sign.sh sign KEY CERT FILE...
@@ -132,22 +133,27 @@ find_sign_file() {
 }
 
 check() {	# KEY CERT: print the sign-file to sign with
-	local key=$1 cert=$2
+	local key=$1 cert=$2 form=DER pub passin=pass:
 
 	: "${KDIR:?set KDIR (the Makefile does)}"
 	command -v openssl >/dev/null || die "openssl not found: run 'make setup'"
 	find_sign_file || die "$KDIR has no scripts/sign-file that runs here"
-	case $key in
-	pkcs11:*) ;;	# a token: sign-file asks it
-	*)	[ -r "$key" ] || die "no signing key $key"
-		openssl pkey -in "$key" -noout 2>/dev/null ||
-			die "$key holds no private key (PEM, as certs/signing_key.pem)" ;;
-	esac
 	[ -r "$cert" ] || die "no certificate $cert"
 	# sign-file reads DER, or PEM when that fails.
-	openssl x509 -in "$cert" -inform DER -noout 2>/dev/null ||
-		openssl x509 -in "$cert" -noout 2>/dev/null ||
+	openssl x509 -in "$cert" -inform DER -noout 2>/dev/null || form=PEM
+	pub=$(openssl x509 -in "$cert" -inform "$form" -pubkey -noout 2>/dev/null) ||
 		die "$cert holds no X.509 certificate (DER or PEM)"
+	case $key in
+	pkcs11:*) return 0 ;;	# a token: sign-file asks it
+	esac
+	[ -r "$key" ] || die "no signing key $key"
+	# sign-file reads a PEM key, with the passphrase KBUILD_SIGN_PIN
+	# gives; without it openssl must not wait on a prompt.
+	[ -z "${KBUILD_SIGN_PIN+set}" ] || passin=env:KBUILD_SIGN_PIN
+	[ "$(openssl pkey -in "$key" -inform PEM -passin "$passin" -pubout 2>/dev/null)" = "$pub" ] && return 0
+	openssl pkey -in "$key" -inform PEM -passin "$passin" -noout 2>/dev/null ||
+		die "$key holds no PEM private key (as certs/signing_key.pem), or is encrypted: set KBUILD_SIGN_PIN to its passphrase"
+	die "$key is not the key of $cert: sign-file would refuse the pair"
 }
 
 sign() {	# KEY CERT FILE...

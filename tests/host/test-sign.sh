@@ -7,12 +7,14 @@
 #     made again from it (a new key would be one no board has enrolled);
 #   - sign: with a KDIR that has no include/config/auto.conf it signs with
 #     sha256, as it says (it used to end, without a word, with exit 2);
-#     signing twice leaves one signature;
+#     signing twice leaves one signature; an encrypted key signs with
+#     KBUILD_SIGN_PIN, and without it fails at once (no prompt);
 #   - strip: the file is as Kbuild made it again; a file that is not
 #     there fails, saying so (it used to succeed);
-#   - make install (scripts/install.sh) with a key that cannot sign fails
-#     before it installs anything (it used to fail after modules_install,
-#     the unsigned modules in place), and warns of MODULE_SIG_FORCE when
+#   - make install (scripts/install.sh) with a key that cannot sign (a
+#     certificate, a key in DER, another certificate's) fails before it
+#     installs anything (it used to fail after modules_install, the
+#     unsigned modules in place), and warns of MODULE_SIG_FORCE when
 #     the modules stay unsigned, not when they are signed (it had that
 #     the wrong way round). MAKE=false stands in for Kbuild's
 #     modules_install, which these checks stop before.
@@ -29,7 +31,7 @@ sign=$top/scripts/sign.sh
 ktap_print_header
 [ -r "$ko" ] || ktap_skip_all "no $ko: run make"
 "$sign" key "$key" 2>/dev/null || ktap_skip_all "cannot make the key $key (openssl)"
-ktap_set_plan 13
+ktap_set_plan 17
 
 cp "$key" "$tmp/k.pem"
 run "$sign" key "$tmp/k.pem"
@@ -63,11 +65,29 @@ install_with() {	# KDIR [VAR=VALUE...]: install.sh into $tmp/stage
 }
 install_with "$KDIR" SIGN_KEY="$cert" SIGN_CERT="$cert"
 check_run "install, a certificate as the key: fails, saying so" 1 \
-	"^sign: error: $cert holds no private key"
+	"^sign: error: $cert holds no PEM private key"
 check_eq "... before anything is installed" absent "$([ -e "$tmp/stage" ] || echo absent)"
 install_with "$KDIR" SIGN_KEY="$key" SIGN_CERT="$tmp/missing.x509"
 check_run "install, a certificate that is not there: fails, saying so" 1 \
 	"^sign: error: no certificate $tmp/missing.x509\$"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/other.pem" 2>/dev/null
+install_with "$KDIR" SIGN_KEY="$tmp/other.pem" SIGN_CERT="$cert"
+check_run "install, a key that is not the certificate's: fails, saying so" 1 \
+	"^sign: error: $tmp/other.pem is not the key of $cert"
+openssl pkey -in "$key" -outform DER -out "$tmp/k.der"
+install_with "$KDIR" SIGN_KEY="$tmp/k.der" SIGN_CERT="$cert"
+check_run "install, a key in DER (sign-file reads PEM): fails, saying so" 1 \
+	"^sign: error: $tmp/k.der holds no PEM private key"
+
+# An encrypted key: sign-file takes its passphrase from KBUILD_SIGN_PIN;
+# without it, a clear error and no prompt to hang on.
+openssl pkey -in "$key" -aes256 -passout pass:kmodlab -out "$tmp/enc.pem"
+cp "$ko" "$tmp/m.ko"
+run env -u KBUILD_SIGN_PIN KDIR="$KDIR" "$sign" sign "$tmp/enc.pem" "$cert" "$tmp/m.ko"
+check_run "sign, an encrypted key without KBUILD_SIGN_PIN: fails, saying so" 1 \
+	'is encrypted: set KBUILD_SIGN_PIN to its passphrase$'
+run env KBUILD_SIGN_PIN=kmodlab KDIR="$KDIR" "$sign" sign "$tmp/enc.pem" "$cert" "$tmp/m.ko"
+check_run "... with it: it signs" 0
 
 # A kernel that refuses unsigned modules (the tree above, and a config).
 mkdir -p "$tmp/kdir/include/config"
@@ -76,5 +96,7 @@ force='^install: warning: this kernel has MODULE_SIG_FORCE'
 install_with "$tmp/kdir"
 check_match "install, MODULE_SIG_FORCE, no key: warns" "$force" "$out"
 install_with "$tmp/kdir" SIGN_KEY="$key" SIGN_CERT="$cert"
-check_no_match "install, MODULE_SIG_FORCE, a key: no warning" "$force" "$out"
+# (and past the key check: else the warning could not have come)
+check_no_match "install, MODULE_SIG_FORCE, a key: no warning" \
+	"$force|^install: error: nothing installed" "$out"
 ktap_finished
