@@ -132,10 +132,10 @@ first_error() {	# LOG
 		grep -m1 -F '***' "$1" || tail -n 1 "$1"
 }
 
-# The characters Kbuild builds under (a bracket expression's list): its
-# recipes hand M's path to the shell and to make unquoted, and ',' splits
-# make's $(call) arguments.
-PATH_CHARS='A-Za-z0-9_./+=@~-'
+# kbuild_safe NAME: NAME with _ for each character Kbuild cannot build
+# under: its recipes hand M's path to the shell and to make unquoted, and
+# ',' splits make's $(call) arguments.
+kbuild_safe() { printf '%s' "${1//[[:space:]\'\"\$\&\|\;:,%#()*?\[\]\\\`]/_}"; }
 
 # Kbuild output that may sit in DIR: never copied, so never trusted.
 EXCLUDE=(--exclude=.git --exclude='*.o' --exclude='*.ko' --exclude='*.mod'
@@ -162,20 +162,19 @@ build() {	# DIR OUT
 		die "${CROSS_COMPILE}gcc not found: run 'make setup'"
 	out=$(realpath -m "$out")
 	case $out/ in
-	"$dir"/*) die "OUT '$out' is inside DIR '$dir', which is never written to: choose another OUT (e.g. build/$KERNEL/own/${dir##*/})" ;;
+	"$dir"/*) die "OUT '$out' is inside DIR '$dir', which is never written to: choose another OUT (e.g. build/$KERNEL/own/$(own_name "$dir"))" ;;
 	esac
 	case $dir/ in
-	"$out"/*) die "DIR '$dir' is inside OUT '$out', whose copy of it is made anew: choose another OUT (e.g. build/$KERNEL/own/${dir##*/})" ;;
+	"$out"/*) die "DIR '$dir' is inside OUT '$out', whose copy of it is made anew: choose another OUT (e.g. build/$KERNEL/own/$(own_name "$dir"))" ;;
 	esac
-	case $out in
-	*[!$PATH_CHARS]*) die "OUT '$out' has a character Kbuild cannot build under (a space, or one of &|;,:%#\$'\" and the like): choose another OUT" ;;
-	esac
+	[ "$(kbuild_safe "$out")" = "$out" ] ||
+		die "OUT '$out' has a character Kbuild cannot build under (a space, or one of &|;,:%#\$'\" and the like): choose another OUT (make test M=DIR's is in $KMODLAB_BUILD: move kmodlab to a plainer path)"
 	mkdir -p "$out" || die "cannot create $out"
 	# One run at a time in OUT (two DIRs of one name, say): held until
 	# this script ends, its guest's boot included.
 	exec {lock}<"$out"
 	flock -n "$lock" ||
-		die "$out is in use by another run (of a DIR named ${dir##*/}): run this one when it ends"
+		die "$out is in use by another run: run this one when it ends"
 
 	rm -rf "$out/src" "$out/guest" "$out/modules.order" "$out/host.ktap"
 	mkdir -p "$out/src" "$out/guest/bin" "$out/guest/tests"
@@ -327,11 +326,9 @@ load_order() {	# KO...
 	echo "${list[*]}"
 }
 
-# own_name DIR: the name of DIR's runs, its folder's name, with _ for what
-# Kbuild cannot build under (PATH_CHARS).
-own_name() {
-	basename "$(cd "$1" 2>/dev/null && pwd || echo "$1")" | sed "s/[^$PATH_CHARS]/_/g"
-}
+# own_name DIR: the name of DIR's runs, its folder's name as Kbuild can
+# build under it (kbuild_safe).
+own_name() { kbuild_safe "$(basename "$(cd "$1" 2>/dev/null && pwd || echo "$1")")"; }
 
 # run_test DIR: build DIR for KERNEL into $KMODLAB_BUILD/own/NAME, then
 # boot its modules with the checks every module gets (scripts/guest.sh

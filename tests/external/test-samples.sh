@@ -141,7 +141,7 @@ run sh -c "d=\$(mktemp -d) && mkdir -p \"\$d/out/src\" && touch \"\$d/out/src/in
 	flock \"\$d/out\" '$top/scripts/own.sh' build '$top/$samples/lubancat' \"\$d/out\"
 	rc=\$?; [ -e \"\$d/out/src/in-use\" ] && echo 'OUT is whole'; rm -rf \"\$d\"; exit \$rc"
 check_run "own.sh build DIR OUT, OUT in use by another run: a clear error" 2 \
-	"^own: error: .*/out is in use by another run \\(of a DIR named lubancat\\)"
+	"^own: error: .*/out is in use by another run: run this one when it ends\$"
 check_match "... and OUT is left as it was" '^OUT is whole$' "$out"
 
 own test M=$samples/nosuch
