@@ -117,7 +117,7 @@ ifeq ($(KDIR),$(KMODLAB_OWN_KDIR))
 override KDIR := $(KCACHE)/build
 endif
 endif
-OWN_KDIR := $(filter $(KCACHE)/build,$(KDIR))
+KMODLAB_OWN_KDIR := $(filter $(KCACHE)/build,$(KDIR))
 ifneq ($(words $(KMODLAB_CACHE)),1)
 $(error kmodlab: KMODLAB_CACHE '$(KMODLAB_CACHE)' has a space in it, and \
 Kbuild cannot build against the kernels it holds: choose a path without spaces)
@@ -139,7 +139,6 @@ koinfo_predict = $(KOINFO) --against $(KDIR) $(1) >$(2) 2>$(basename $(2)).err |
 	{ test $$? -eq 1 || { cat $(basename $(2)).err >&2; false; }; }
 BUILD := build/$(KERNEL)
 KMODLAB_BUILD := $(CURDIR)/$(BUILD)
-KMODLAB_OWN_KDIR := $(OWN_KDIR)
 FACTS := KERNEL MATRIX KMODLAB_CACHE KCACHE KDIR KMODLAB_OWN_KDIR ARCH \
 	CROSS_COMPILE LINT_SOURCE KOINFO KMODLAB_BUILD KMODLAB_FACTS
 export KMODLAB_FACTS := $(KERNEL) $(KMODLAB_CACHE)
@@ -151,7 +150,7 @@ export $(FACTS)
 # with the host's own cross gcc. A KDIR of the user's keeps what it names.
 # The scripts that run Kbuild themselves (build checks, labs, DKMS) get
 # this as KMODLAB_MAKE_FLAGS.
-export KMODLAB_MAKE_FLAGS := $(if $(OWN_KDIR),CC=$(CROSS_COMPILE)gcc)
+export KMODLAB_MAKE_FLAGS := $(if $(KMODLAB_OWN_KDIR),CC=$(CROSS_COMPILE)gcc)
 
 BASE := build/guest-base.cpio
 KBUILD_ARGS = ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KMODLAB_MAKE_FLAGS)
@@ -295,7 +294,6 @@ $(LOADER_FIXTURE_KOS) &: $(wildcard tests/fixtures/loader/*.c) \
 # predictions; a file koinfo cannot read fails the image). scripts/guest.sh
 # assembles the image itself.
 image: $(STAMP) fixtures koinfo setup $(BASE)
-	@mkdir -p $(BUILD)
 	$(call koinfo_predict,$$(scripts/kos.sh) $(FIXTURE_KOS),$(BUILD)/koinfo-predict.txt)
 # A guest path without a leading / is in the guest's folder of the suite
 # (qemu/mkinitramfs.sh names it).
@@ -307,6 +305,17 @@ SUITE_FILES := -f $(FIXTURES):fixtures -f $(BUILD)/koinfo-predict.txt:koinfo-pre
 ifeq ($(M),)
 test: image
 	@$(GUEST) $(SUITE_FILES) $(addprefix -H ,$(HOST_TESTS)) -n test tests $(TEST_CMDLINE)
+# Each kernel in turn (fetched or built first if need be, in view), its
+# modules built afresh with W=1 (a warning fails it): the output of each
+# run in build/<kernel>/make.log, the results in one table.
+test-matrix:
+	+@MAKE="$(MAKE)" scripts/matrix.sh -r $(MATRIX)
+# With N: your lab's modules (labs/work/), installed as make lab boots them.
+shell: image
+	@$(if $(N),labs/lab.sh shell $(N),$(GUEST) $(SUITE_FILES) shell)
+# A board over ssh (scripts/board.sh), as deploy below.
+test-board: modules fixtures
+	LOG=$(BUILD)/board.log scripts/board.sh test
 else
 # A directory of your own modules, M= as Kbuild names it (scripts/own.sh):
 # built as its author builds it, then booted with the checks every module
@@ -324,42 +333,30 @@ test-board: koinfo setup
 	@$(call OWN,board)
 endif
 
+# $(call ktap_log,COMMAND,LOG): COMMAND's KTAP, shown and kept in LOG,
+# then its verdict (qemu/ktap.awk): the exit status of the whole.
+ktap_log = mkdir -p $(dir $(2)) && $(1) | tee $(2) && awk -f qemu/ktap.awk $(2)
+
 # scripts/setup.sh itself (tests/setup/): what it finds installed, its
 # own apt lists against the mirror, a damaged cache, paths Kbuild refuses.
+SETUP_TESTS = $(patsubst tests/%,%,$(wildcard tests/setup/test-*.sh))
 test-setup:
-	@mkdir -p build
-	tests/run.sh -j 1 $(patsubst tests/%,%,$(wildcard tests/setup/test-*.sh)) | \
-		tee build/setup.log
-	@awk -f qemu/ktap.awk build/setup.log
+	$(call ktap_log,tests/run.sh -j 1 $(SETUP_TESTS),build/setup.log)
 
 # make test M=DIR on the sample directories of tests/external/, each
 # with the result it must give (tests/external/test-samples.sh).
 test-own: koinfo setup $(BASE)
-	@mkdir -p build
-	tests/run.sh external/test-samples.sh | tee build/own.log
-	@awk -f qemu/ktap.awk build/own.log
+	$(call ktap_log,tests/run.sh external/test-samples.sh,build/own.log)
 
 # The README's two commands on clean Debian roots (scripts/test-fresh.sh),
 # from the committed HEAD: FRESH names the releases (bookworm trixie).
 test-fresh:
 	@scripts/setup.sh --fresh
-	@mkdir -p build
-	scripts/test-fresh.sh | tee build/fresh.log
-	@awk -f qemu/ktap.awk build/fresh.log
+	$(call ktap_log,scripts/test-fresh.sh,build/fresh.log)
 
 # Other ways to build: separately (KBUILD_EXTRA_SYMBOLS), modpost's refusals.
 test-builds: $(STAMP)
-	@mkdir -p $(BUILD)
-	tests/run.sh $(BUILD_TESTS) | tee $(BUILD)/builds.log
-	@awk -f qemu/ktap.awk $(BUILD)/builds.log
-
-# Each kernel in turn (fetched or built first if need be, in view), its
-# modules built afresh with W=1 (a warning fails it): the output of each
-# run in build/<kernel>/make.log, the results in one table.
-ifeq ($(M),)
-test-matrix:
-	+@MAKE="$(MAKE)" scripts/matrix.sh -r $(MATRIX)
-endif
+	$(call ktap_log,tests/run.sh $(BUILD_TESTS),$(BUILD)/builds.log)
 
 # readelf on the host first, then the guest's commands.
 demo: image
@@ -379,8 +376,8 @@ compressed: $(STAMP) setup
 	set -e; rel=$$(cat $(KCACHE)/release); \
 	for z in xz zst gz; do \
 		d=$(COMPRESSED)/$$z/lib/modules/$$rel; mkdir -p $$d/extra; \
-		for f in modules.builtin modules.builtin.modinfo modules.order; do \
-			cp $(KCACHE)/modules/$$f $$d/; done; \
+		cp $(addprefix $(KCACHE)/modules/,modules.builtin modules.builtin.modinfo \
+			modules.order) $$d/; \
 		cp $$(scripts/kos.sh) $$d/extra/; \
 		case $$z in xz) c=xz;; zst) c=zstd;; gz) c=gzip;; esac; \
 		scripts/compress.sh $$c $$d/extra/*.ko; \
@@ -431,12 +428,6 @@ trace: image
 		{ grep '^trace-load: [a-z]* .*: exit ' $(TRACE_LOG) >&2; \
 		  echo "make trace: $(MODULE) did not $(if $(UNLOAD),unload,load)" >&2; exit 1; }
 
-# With N: your lab's modules (labs/work/), installed as make lab boots them.
-ifeq ($(M),)
-shell: image
-	@$(if $(N),labs/lab.sh shell $(N),$(GUEST) $(SUITE_FILES) shell)
-endif
-
 # Labs: skeletons for a learner, a learner's self-check, and CI's proof
 # that every check passes on the solution and fails on the skeleton.
 skels:
@@ -464,8 +455,7 @@ lab: $(STAMP) fixtures koinfo setup $(BASE) $(LAB_TRACES)
 	labs/lab.sh check $(N)
 
 test-labs: $(STAMP) fixtures koinfo setup $(BASE) $(LAB_TRACES)
-	labs/lab.sh prove | tee build/labs.log
-	@awk -f qemu/ktap.awk build/labs.log
+	$(call ktap_log,labs/lab.sh prove,build/labs.log)
 
 bench: image
 	@scripts/bench.sh
@@ -500,8 +490,7 @@ $(OWN_KEY) $(OTHER_KEY):
 	scripts/sign.sh key $@
 
 sign: modules $(filter $(OWN_KEY),$(MODULE_SIG_KEY))
-	$(SIGN) $(MODULE_SIG_KEY) $(MODULE_SIG_CERT) \
-		$$(scripts/kos.sh)
+	$(SIGN) $(MODULE_SIG_KEY) $(MODULE_SIG_CERT) $$(scripts/kos.sh)
 
 # tests/sig/'s files, from helloworld.ko: unsigned, signed with the key
 # 'make sign' uses, signed with another key, signed and then one byte of
@@ -554,10 +543,6 @@ lint:
 deploy: modules fixtures
 	scripts/board.sh deploy
 
-ifeq ($(M),)
-test-board: modules fixtures
-	LOG=$(BUILD)/board.log scripts/board.sh test
-endif
 
 setup-board:
 	@scripts/setup.sh --board
