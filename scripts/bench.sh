@@ -20,17 +20,16 @@ cd "$top"
 . scripts/lib/facts.sh
 floor=$KMODLAB_BUILD/floor
 
-now() { echo "$EPOCHREALTIME"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 times=() inits=()
 for _ in $(seq "$RUNS"); do
-	t0=$(now)
+	t0=$EPOCHREALTIME
 	scripts/guest.sh -q -n floor none 2>/dev/null
-	t1=$(now)
+	t1=$EPOCHREALTIME
 	$make -s test >"$KMODLAB_BUILD/bench-test.out" 2>&1 ||
 		{ tail -n 5 "$KMODLAB_BUILD/bench-test.out"; echo "bench: make test failed" >&2; exit 1; }
-	t2=$(now)
+	t2=$EPOCHREALTIME
 	times+=("$t0 $t1 $t2")
 	inits+=("$(sed -n 's/^kmodlab: \/init reached at \([0-9.]*\) s$/\1/p' "$floor.log")")
 done

@@ -130,10 +130,7 @@ why=$(cat "$out-boot.log" 2>/dev/null)
 } >"$out-boot.log"
 
 logs=()
-if [ ${#host[@]} -gt 0 ]; then
-	cat "$out-host.log"
-	logs+=(label=host/ "$out-host.log" label=)
-fi
+[ ${#host[@]} -eq 0 ] || done_ktap=("$out-host.log" "${done_ktap[@]}")
 if [ ${#done_ktap[@]} -gt 0 ]; then
 	cat "${done_ktap[@]}"
 	logs+=(label=host/ "${done_ktap[@]}" label=)

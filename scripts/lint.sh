@@ -101,13 +101,15 @@ ours() {
 	}'
 }
 
+# since T0: the seconds from EPOCHREALTIME T0 to now, as "1.5 s"
+since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f s", b - a }'; }
+
 findings=0 failed=''
 # report TOOL COUNT TEXT: print a tool's verdict, time and findings.
 report() {
 	local elapsed
 
-	elapsed=$(awk -v a="$t0" -v b="$EPOCHREALTIME" \
-		  'BEGIN { printf "%.1f s", b - a }')
+	elapsed=$(since "$t0")
 	if [ "$2" -eq 0 ]; then
 		printf 'lint: %s: ok (%s)\n' "$1" "$elapsed"
 		return
@@ -322,7 +324,7 @@ for t; do
 	shellcheck) lint_shellcheck ;;
 	esac
 done
-total=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f s", b - a }')
+total=$(since "$start")
 if [ "$findings" -eq 0 ]; then
 	echo "lint: no findings ($total; logs in ${LINT_DIR#"$top"/})"
 	exit 0

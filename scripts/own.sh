@@ -210,10 +210,7 @@ build() {	# DIR OUT
 	else
 		pass build
 		while read -r ko; do
-			case $ko in
-			/*) ;;
-			*) ko=$out/src/$ko ;;
-			esac
+			[[ $ko = /* ]] || ko=$out/src/$ko
 			if [ -r "$ko" ]; then
 				kos+=("$ko")
 				pass "build: $(basename "$ko") built"

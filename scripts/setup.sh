@@ -73,10 +73,7 @@ LINT_FILES=(checkpatch.pl spelling.txt const_structs.checkpatch)
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
-usage() {
-	sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0" >&2
-	exit 2
-}
+usage() { sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 # shellcheck source=scripts/lib/pkgs.sh
 . "$top/scripts/lib/pkgs.sh"
