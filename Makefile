@@ -543,7 +543,6 @@ lint:
 deploy: modules fixtures
 	scripts/board.sh deploy
 
-
 setup-board:
 	@scripts/setup.sh --board
 

@@ -135,7 +135,7 @@ first_error() {	# LOG
 # kbuild_safe NAME: NAME with _ for each character Kbuild cannot build
 # under: its recipes hand M's path to the shell and to make unquoted, and
 # ',' splits make's $(call) arguments.
-kbuild_safe() { printf '%s' "${1//[[:space:]\'\"\$\&\|\;:,%#()*?\[\]\\\`]/_}"; }
+kbuild_safe() { printf '%s' "${1//[[:space:][:cntrl:]\'\"\$\&\|\;:,%#()*?<>\[\]\\\`]/_}"; }
 
 # Kbuild output that may sit in DIR: never copied, so never trusted.
 EXCLUDE=(--exclude=.git --exclude='*.o' --exclude='*.ko' --exclude='*.mod'
@@ -168,7 +168,7 @@ build() {	# DIR OUT
 	"$out"/*) die "DIR '$dir' is inside OUT '$out', whose copy of it is made anew: choose another OUT (e.g. build/$KERNEL/own/$(own_name "$dir"))" ;;
 	esac
 	[ "$(kbuild_safe "$out")" = "$out" ] ||
-		die "OUT '$out' has a character Kbuild cannot build under (a space, or one of &|;,:%#\$'\" and the like): choose another OUT (make test M=DIR's is in $KMODLAB_BUILD: move kmodlab to a plainer path)"
+		die "OUT '$out' has a character Kbuild cannot build under (a space, or one of &|;,:%#<>\$'\" and the like): choose another OUT (make test M=DIR's is in $KMODLAB_BUILD: move kmodlab to a plainer path)"
 	mkdir -p "$out" || die "cannot create $out"
 	# One run at a time in OUT (two DIRs of one name, say): held until
 	# this script ends, its guest's boot included.

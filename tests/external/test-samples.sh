@@ -41,7 +41,7 @@ KMODLAB_BUILD=${KMODLAB_BUILD:?run it through make, which exports it}
 own() { run make -C "$top" --no-print-directory "$@"; }
 
 ktap_print_header
-ktap_set_plan 33
+ktap_set_plan 34
 
 # A listing of every file with its checksum: nothing may change.
 before=$(cd "$top/$samples" && find . -type f | LC_ALL=C sort | xargs md5sum)
@@ -65,7 +65,7 @@ spaced test
 check_run "lubancat, a test named 'test-params and calc.sh': make test M=DIR passes" 0 \
 	'^[1-9][0-9]* passed, 0 failed'
 # (the guest's console ends a line with CR LF)
-check_match "... that file ran, as one test" '^ok [0-9]+ params and calc' "$out"
+check_match "... that file ran, as one test" '^ok [0-9]+ params and calc[[:cntrl:]]?$' "$out"
 spaced test-board-qemu
 check_run "lubancat (the same copy): make test-board-qemu M=DIR passes over ssh" 0 \
 	'^[1-9][0-9]* passed, 0 failed'
@@ -135,6 +135,10 @@ check_run "a DIR named 'w&a|rn' with a warning, OWN_WARNINGS=fail: the run fails
 	'^ *not ok [0-9]+ build: W=1 warnings$'
 check_match "... the warning names DIR's file" "^ *# /.*/w&a\\|rn/warns\\.c:3:[0-9]+: warning: " "$out"
 check_match "... the run is named w_a_rn" '/own/w_a_rn' "$out"
+
+run "$top/scripts/own.sh" build "$top/$samples/lubancat" "$KMODLAB_BUILD/own/a>b"
+check_run "own.sh build DIR OUT, an OUT with '>' (a redirection to Kbuild's shell): refused" 2 \
+	"^own: error: OUT '.*/a>b' has a character Kbuild cannot build under"
 
 # Two runs in one OUT at once (two DIRs of one name): the second is
 # refused before it empties what the first is using.
