@@ -151,8 +151,11 @@ check() {	# KEY CERT: print the sign-file to sign with
 	# gives; without it openssl must not wait on a prompt.
 	[ -z "${KBUILD_SIGN_PIN+set}" ] || passin=env:KBUILD_SIGN_PIN
 	[ "$(openssl pkey -in "$key" -inform PEM -passin "$passin" -pubout 2>/dev/null)" = "$pub" ] && return 0
-	openssl pkey -in "$key" -inform PEM -passin "$passin" -noout 2>/dev/null ||
+	openssl pkey -in "$key" -inform PEM -passin "$passin" -noout 2>/dev/null || {
+		[ "$passin" = pass: ] ||
+			die "$key holds no PEM private key, or KBUILD_SIGN_PIN is not its passphrase"
 		die "$key holds no PEM private key (as certs/signing_key.pem), or is encrypted: set KBUILD_SIGN_PIN to its passphrase"
+	}
 	die "$key is not the key of $cert: sign-file would refuse the pair"
 }
 

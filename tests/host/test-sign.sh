@@ -31,7 +31,7 @@ sign=$top/scripts/sign.sh
 ktap_print_header
 [ -r "$ko" ] || ktap_skip_all "no $ko: run make"
 "$sign" key "$key" 2>/dev/null || ktap_skip_all "cannot make the key $key (openssl)"
-ktap_set_plan 17
+ktap_set_plan 18
 
 cp "$key" "$tmp/k.pem"
 run "$sign" key "$tmp/k.pem"
@@ -86,6 +86,9 @@ cp "$ko" "$tmp/m.ko"
 run env -u KBUILD_SIGN_PIN KDIR="$KDIR" "$sign" sign "$tmp/enc.pem" "$cert" "$tmp/m.ko"
 check_run "sign, an encrypted key without KBUILD_SIGN_PIN: fails, saying so" 1 \
 	'is encrypted: set KBUILD_SIGN_PIN to its passphrase$'
+run env KBUILD_SIGN_PIN=wrong KDIR="$KDIR" "$sign" sign "$tmp/enc.pem" "$cert" "$tmp/m.ko"
+check_run "... with a wrong KBUILD_SIGN_PIN: fails, saying so" 1 \
+	'or KBUILD_SIGN_PIN is not its passphrase$'
 run env KBUILD_SIGN_PIN=kmodlab KDIR="$KDIR" "$sign" sign "$tmp/enc.pem" "$cert" "$tmp/m.ko"
 check_run "... with it: it signs" 0
 
