@@ -28,8 +28,9 @@
 #                  DIR's modules installed and depmod'ed (make shell M=DIR)
 #   matrix DIR     test on every kernel of MATRIX, then one table of check
 #                  x kernel (scripts/matrix.sh; make test-matrix M=DIR)
-#   board DIR      the same build, then the same checks on a board over
-#                  ssh (scripts/board.sh; make test-board M=DIR BOARD=...)
+#   board DIR      the same build, into build/<kernel>/own/<folder>-board,
+#                  then the same checks on a board over ssh
+#                  (scripts/board.sh; make test-board M=DIR BOARD=...)
 #
 # Usage: scripts/own.sh build DIR OUT
 #        scripts/own.sh test|shell|matrix|board DIR
@@ -358,15 +359,15 @@ run_test() {	# DIR [guest.sh RUN]
 		-n "$name" "${2:-own}"
 }
 
-# run_board DIR: build DIR for KDIR (the board's kernel), then deploy and
-# run its checks there (scripts/board.sh with OWN).
+# run_board DIR: build DIR for KDIR (the board's kernel) into
+# $KMODLAB_BUILD/own/NAME-board, as a shell's, then deploy and run its
+# checks there (scripts/board.sh with OWN), the output in NAME-board.log.
 run_board() {	# DIR
-	local name out
+	local out
 
-	name=$(own_name "$1")
-	out=$KMODLAB_BUILD/own/$name
+	out=$KMODLAB_BUILD/own/$(own_name "$1")-board
 	build "$1" "$out" || { cat "$out/host.ktap"; return 1; }
-	OWN=$out LOG=$KMODLAB_BUILD/own/$name-board.log "$top/scripts/board.sh" test
+	OWN=$out LOG=$out.log "$top/scripts/board.sh" test
 }
 
 # run_matrix DIR: run_test on each kernel of MATRIX (fetched first if need

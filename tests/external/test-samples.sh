@@ -41,7 +41,7 @@ KMODLAB_BUILD=${KMODLAB_BUILD:?run it through make, which exports it}
 own() { run make -C "$top" --no-print-directory "$@"; }
 
 ktap_print_header
-ktap_set_plan 34
+ktap_set_plan 35
 
 # A listing of every file with its checksum: nothing may change.
 before=$(cd "$top/$samples" && find . -type f | LC_ALL=C sort | xargs md5sum)
@@ -70,6 +70,8 @@ spaced test-board-qemu
 check_run "lubancat (the same copy): make test-board-qemu M=DIR passes over ssh" 0 \
 	'^[1-9][0-9]* passed, 0 failed'
 check_match "... that file ran there too" '^ok [0-9]+ params and calc$' "$out"
+check_match "... built in its own folder, own/lubancat-board (a test may run beside it)" \
+	'output kept in .*/own/lubancat-board\.log$' "$out"
 
 # The shell reads QEMU's stdin: 'poweroff -f' once it is there (sent from
 # the start, a poweroff a second never reached it), seen in its console log.
