@@ -196,6 +196,7 @@ modules: setup
 $(STAMP): | setup
 endif
 modules $(STAMP):
+	@test -r $(KDIR)/Makefile || { echo "kmodlab: KDIR '$(KDIR)' is not a kernel tree (no Makefile): name a built tree or its headers (on the board: /lib/modules/\$$(uname -r)/build), or leave it out for KERNEL's cached headers" >&2; exit 2; }
 	+$(KBUILD) modules
 	@mkdir -p $(dir $(STAMP)) && echo '$(BUILD_ID)' > $(STAMP)
 

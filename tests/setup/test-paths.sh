@@ -4,8 +4,10 @@
 # Paths Kbuild cannot build in are refused at once, by the Makefile, with
 # what to do: a checkout whose path has a space (make splits M=$(CURDIR)
 # into words, and Kbuild failed deep inside with "No rule to make target
-# 'dir/kmodlab'"), and a KDIR or KMODLAB_CACHE with one. The checkout is a
-# copy of the tracked files in build/test-setup/; nothing is built.
+# 'dir/kmodlab'"), a KDIR or KMODLAB_CACHE with one, and a KDIR that is
+# no kernel tree (Kbuild said only "/x: No such file or directory"). The
+# checkout is a copy of the tracked files in build/test-setup/; nothing is
+# built.
 
 TESTS_DIR=${0%/*}/..
 # shellcheck source=tests/kmodlab.sh
@@ -16,7 +18,7 @@ rm -rf "$top/build/test-setup/my dir" && mkdir -p "$copy"
 (cd "$top" && git ls-files -z | xargs -0 cp --parents -t "$copy")
 
 ktap_print_header
-ktap_set_plan 7
+ktap_set_plan 9
 
 for target in demo test; do
 	run make -C "$copy" --no-print-directory "$target"
@@ -35,6 +37,11 @@ unset KDIR
 run make -C "$top" --no-print-directory modules KDIR="/tmp/kmodlab a b"
 check_run "a KDIR with a space is refused" 2 \
 	"KDIR '/tmp/kmodlab a b' has a space in it, and Kbuild cannot build against it"
+run make -C "$top" --no-print-directory modules KDIR=/nonexistent
+check_run "a KDIR that is not a kernel tree is refused, before Kbuild" 2 \
+	"^kmodlab: KDIR '/nonexistent' is not a kernel tree \\(no Makefile\\): name a built tree or its headers"
+check_eq "... and Kbuild did not start (no make[1] line)" 0 \
+	"$(printf '%s\n' "$out" | grep -c '^make\[1\]')"
 run make -C "$top" --no-print-directory test KMODLAB_CACHE="/tmp/kmodlab a b"
 check_run "a KMODLAB_CACHE with a space is refused" 2 \
 	"KMODLAB_CACHE '/tmp/kmodlab a b' has a space in it"
