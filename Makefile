@@ -318,6 +318,10 @@ shell: image
 test-board: modules fixtures
 	LOG=$(BUILD)/board.log scripts/board.sh test
 else
+# Any other target would quietly use the suite's modules instead of M's.
+ifneq ($(filter-out test test-matrix shell test-board test-board-qemu board-qemu board-qemu-stop setup koinfo facts,$(or $(MAKECMDGOALS),all)),)
+$(error kmodlab: M= is for make test, test-matrix, shell, test-board and test-board-qemu, not for 'make$(if $(MAKECMDGOALS), $(MAKECMDGOALS))'. To build M's modules alone: make -C $(KDIR) M=$(abspath $(M)) $(KBUILD_ARGS) modules)
+endif
 # A directory of your own modules, M= as Kbuild names it (scripts/own.sh):
 # built as its author builds it, then booted with the checks every module
 # gets; with MATRIX on the command line, on each of its kernels (the one

@@ -24,7 +24,8 @@
 #   failing the run under OWN_WARNINGS=fail;
 #   and a DIR that is not there, or has no Kbuild or Makefile, or (for
 #   scripts/own.sh build DIR OUT) is inside OUT, or an OUT another run
-#   holds: a clear error before anything is built or removed.
+#   holds: a clear error before anything is built or removed; and M=
+#   given to a target that does not take it (make, make install...).
 # Each run is a make of its own: minutes, so this runs in make test-own
 # (and test-all), not beside make test.
 
@@ -41,7 +42,7 @@ KMODLAB_BUILD=${KMODLAB_BUILD:?run it through make, which exports it}
 own() { run make -C "$top" --no-print-directory "$@"; }
 
 ktap_print_header
-ktap_set_plan 35
+ktap_set_plan 38
 
 # A listing of every file with its checksum: nothing may change.
 before=$(cd "$top/$samples" && find . -type f | LC_ALL=C sort | xargs md5sum)
@@ -159,6 +160,13 @@ check_run "... one whose name has a space: the same, the name whole" 2 \
 own test M=tests/setup
 check_run "a DIR with neither Kbuild nor Makefile: a clear error" 2 \
 	'has neither a Kbuild nor a Makefile'
+# A target that does not take M= would use the suite's modules instead:
+# refused before anything runs, with the Kbuild line that builds DIR.
+for goal in '' install trace; do
+	own ${goal:+"$goal"} M=$samples/lubancat
+	check_run "make${goal:+ $goal} M=DIR: refused, saying how to build DIR alone" 2 \
+		"M= is for make test, .*, not for 'make${goal:+ $goal}'\\. To build M's modules alone: make -C .* M=$top/$samples/lubancat .* modules"
+done
 
 after=$(cd "$top/$samples" && find . -type f | LC_ALL=C sort | xargs md5sum)
 check_eq "the sample directories are left as they were" "$before" "$after"
