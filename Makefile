@@ -330,10 +330,8 @@ endif
 OWN = scripts/own.sh $(1) '$(subst ','\'',$(M))'
 test: koinfo setup $(BASE)
 	@$(call OWN,$(if $(and $(filter command line,$(origin MATRIX)),$(filter 0,$(MAKELEVEL))),matrix,test))
-test-matrix: koinfo setup $(BASE)
-	@$(call OWN,matrix)
-shell: koinfo setup $(BASE)
-	@$(call OWN,shell)
+test-matrix shell: koinfo setup $(BASE)
+	@$(call OWN,$(@:test-%=%))
 test-board: koinfo setup
 	@$(call OWN,board)
 endif
@@ -610,10 +608,9 @@ clean: modules-clean
 
 FORCE:
 
-.PHONY: all modules setup facts koinfo fixtures image test test-all test-builds \
-	test-setup test-fresh test-own \
-	test-loader test-matrix modules-clean \
-	demo trace shell skels lab test-labs bench stress lint clean deploy \
-	test-board setup-board board-image board-qemu board-qemu-stop \
-	test-board-qemu install test-install dkms-check dkms-install \
-	sign sig-files test-sig compressed FORCE
+.PHONY: all modules setup facts koinfo fixtures image test test-all \
+	test-builds test-setup test-fresh test-own test-loader test-matrix \
+	modules-clean demo trace shell skels lab test-labs bench stress lint \
+	clean deploy test-board setup-board board-image board-qemu \
+	board-qemu-stop test-board-qemu install test-install dkms-check \
+	dkms-install sign sig-files test-sig compressed FORCE
