@@ -157,7 +157,7 @@ build() {	# DIR OUT
 	grep -Eq '^[[:space:]]*obj-(m|\$\([A-Za-z0-9_]+\))[[:space:]]*[:+]?=' "$kfile" ||
 		die "$shown/${kfile##*/} has no obj-m line: Kbuild would build nothing (add e.g. 'obj-m := hello.o')"
 	[ -n "${KDIR-}" ] || die "KDIR is not set: name the kernel tree to build against (make sets it: make test M=$shown)"
-	[ -r "$KDIR/Makefile" ] || die "KDIR '$KDIR' is not a kernel tree (no Makefile): run 'make setup KERNEL=$KERNEL' or name another KDIR"
+	[ -r "$KDIR/Makefile" ] || die "KDIR '$KDIR' is not a kernel tree (no Makefile): name a built tree or its headers, or leave KDIR out for KERNEL's ('make setup KERNEL=$KERNEL' fetches them)"
 	[ -x "$KOINFO" ] || die "no $KOINFO: run 'make koinfo'"
 	command -v "${CROSS_COMPILE}gcc" >/dev/null ||
 		die "${CROSS_COMPILE}gcc not found: run 'make setup'"
@@ -365,6 +365,8 @@ run_test() {	# DIR [guest.sh RUN]
 run_board() {	# DIR
 	local out
 
+	# Asked before the build, which takes a while (board.sh asks after it).
+	[ -n "${BOARD-}" ] || die "say which board: make test-board M=$1 BOARD=user@host [BOARD_PORT=22] [BOARD_KEY=~/.ssh/id_ed25519]"
 	out=$KMODLAB_BUILD/own/$(own_name "$1")-board
 	build "$1" "$out" || { cat "$out/host.ktap"; return 1; }
 	OWN=$out LOG=$out.log "$top/scripts/board.sh" test

@@ -24,8 +24,9 @@
 #   failing the run under OWN_WARNINGS=fail;
 #   and a DIR that is not there, or has no Kbuild or Makefile, or (for
 #   scripts/own.sh build DIR OUT) is inside OUT, or an OUT another run
-#   holds: a clear error before anything is built or removed; and M=
-#   given to a target that does not take it (make, make install...).
+#   holds, or a KDIR that is no kernel tree, or make test-board M=DIR
+#   without BOARD: a clear error before anything is built or removed; and
+#   M= given to a target that does not take it (make, make install...).
 # Each run is a make of its own: minutes, so this runs in make test-own
 # (and test-all), not beside make test.
 
@@ -42,7 +43,7 @@ KMODLAB_BUILD=${KMODLAB_BUILD:?run it through make, which exports it}
 own() { run make -C "$top" --no-print-directory "$@"; }
 
 ktap_print_header
-ktap_set_plan 38
+ktap_set_plan 42
 
 # A listing of every file with its checksum: nothing may change.
 before=$(cd "$top/$samples" && find . -type f | LC_ALL=C sort | xargs md5sum)
@@ -160,6 +161,17 @@ check_run "... one whose name has a space: the same, the name whole" 2 \
 own test M=tests/setup
 check_run "a DIR with neither Kbuild nor Makefile: a clear error" 2 \
 	'has neither a Kbuild nor a Makefile'
+own test M=$samples/lubancat KDIR=/nonexistent
+check_run "a KDIR that is no kernel tree: a clear error" 2 \
+	"^own: error: KDIR '/nonexistent' is not a kernel tree \\(no Makefile\\): name a built tree or its headers"
+# Without BOARD: said before the build, which leaves no folder of its own.
+run sh -c "d=\$(mktemp -d) && cp -r '$top/$samples/lubancat' \"\$d/noboard\" &&
+	make -C '$top' --no-print-directory test-board M=\"\$d/noboard\" BOARD=; echo \"rc \$?\"; rm -rf \"\$d\""
+check_match "make test-board M=DIR without BOARD: a clear error" \
+	"^own: error: say which board: make test-board M=.*/noboard BOARD=user@host" "$out"
+check_match "... exit 2" '^rc 2$' "$out"
+check_eq "... and nothing was built" no \
+	"$(test -e "$KMODLAB_BUILD/own/noboard-board" && echo yes || echo no)"
 # A target that does not take M= would use the suite's modules instead:
 # refused before anything runs, with the Kbuild line that builds DIR.
 for goal in '' install trace; do
