@@ -35,6 +35,12 @@ while getopts rn:m: opt; do
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || usage
+top=$PWD
+# shellcheck source=scripts/lib/facts.sh
+. scripts/lib/facts.sh
+# A kernel kmodlab does not know stops here, before any run: its row
+# would read ok where nothing ran.
+for k; do kernel_conf suite "$k" >/dev/null || exit 2; done
 make=("${MAKE:-make}" --no-print-directory)
 
 # run_kernel K: make setup for K, then the run, its output in $log.

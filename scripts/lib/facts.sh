@@ -27,7 +27,7 @@ kernel_conf() {
 	local conf=$top/qemu/kernels/${2:-$KERNEL}.conf name value known
 
 	if [ ! -r "$conf" ]; then
-		known=$(cd "$top/qemu/kernels" && printf '%s ' *.conf)
+		known=$(cd "$top/qemu/kernels" && echo *.conf)
 		echo "kmodlab: no kernel '${2:-$KERNEL}' (qemu/kernels/ has: ${known//.conf/})" >&2
 		return 2
 	fi

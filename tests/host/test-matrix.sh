@@ -7,7 +7,9 @@
 #   - its options in any order (-m before -n used to leave -n unread,
 #     and the table then read another run's results);
 #   - a failed check is a FAIL cell, its reason below the table, exit 1;
-#   - an unknown option: the usage, exit 2.
+#   - an unknown option: the usage, exit 2;
+#   - an unknown kernel with -r: refused before any run (its row read
+#     "build: W=1, no warning  ok", for a kernel that never built).
 # Variables: KERNEL, KMODLAB_BUILD (the Makefile's facts)
 
 # shellcheck source=tests/host/host.sh
@@ -20,7 +22,7 @@ logs=$KMODLAB_BUILD/$name.logs
 test_cleanup() { rm -rf "$tmp" "$logs"; }
 
 ktap_print_header
-ktap_set_plan 5
+ktap_set_plan 7
 
 result() {	# RESULT: a KTAP file of one test "run", check "loads" RESULT
 	printf 'KTAP version 1\n1..1\n  KTAP version 1\n  1..1\n  %s 1 loads\n%s 1 run\n' \
@@ -41,4 +43,9 @@ check_run "a failed check: a FAIL cell, exit 1" 1 "^run: loads +FAIL\$"
 check_match "... and why, below the table" "^# $KERNEL: run: loads: it did not load\$" "$out"
 matrix -x "$KERNEL"
 check_run "an unknown option: the usage, exit 2" 2 '^Usage: scripts/matrix.sh '
+matrix -r nosuch
+check_run "-r with a kernel kmodlab does not know: exit 2, naming those it does" 2 \
+	"^kmodlab: no kernel 'nosuch' \\(qemu/kernels/ has: .*$KERNEL"
+check_eq "... before any run: no make, no build/nosuch" "0 no" \
+	"$(printf '%s\n' "$out" | grep -c '^test-matrix: ') $(test -e "$top/build/nosuch" && echo yes || echo no)"
 ktap_finished
