@@ -192,8 +192,7 @@ all: modules koinfo
 # KDIR is the Makefile's own (DKMS, for one, names the cached headers
 # itself, from a copy of the tree that has no scripts/setup.sh).
 ifeq ($(origin KDIR),override)
-modules: setup
-$(STAMP): | setup
+modules $(STAMP): | setup
 endif
 modules $(STAMP):
 	@test -r $(KDIR)/Makefile || { echo "kmodlab: KDIR '$(KDIR)' is not a kernel tree (no Makefile): name a built tree or its headers (on the board: /lib/modules/\$$(uname -r)/build), or leave it out for KERNEL's cached headers" >&2; exit 2; }
@@ -468,6 +467,7 @@ bench: image
 STRESS_VARS = $(foreach v,STRESS_CYCLES STRESS_RACES STRESS_SECONDS,\
 		$(if $($(v)),$(v)=$($(v))))
 stress: image
+	@for v in $(STRESS_VARS); do case $${v#*=} in *[!0-9]* | 0*) echo "make stress: $${v%%=*} takes a whole number, 1 or more (not '$${v#*=}')" >&2; exit 2;; esac; done
 	@$(GUEST) $(SUITE_FILES) -t $(or $(TIMEOUT),1800) stress $(STRESS_VARS)
 
 # Signatures. The edge kernel's build made its own key in KDIR/certs and
