@@ -97,6 +97,13 @@ OWN_WARNINGS=${OWN_WARNINGS:-show}
 
 usage() { sed -n '/^# Usage:/,/^#$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 die() { printf 'own: error: %s\n' "$*" >&2; exit 2; }
+case $CYCLES in
+*[!0-9]* | 0*) die "CYCLES takes a whole number of cycles, 1 or more (not '$CYCLES')" ;;
+esac
+case $OWN_WARNINGS in
+show | fail) ;;
+*) die "OWN_WARNINGS is show (the default) or fail (not '$OWN_WARNINGS')" ;;
+esac
 
 # KTAP results of the one test file, printed at the end with their plan.
 results=() checks=0 failed=0 about=

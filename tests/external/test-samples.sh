@@ -24,9 +24,10 @@
 #   failing the run under OWN_WARNINGS=fail;
 #   and a DIR that is not there, or has no Kbuild or Makefile, or (for
 #   scripts/own.sh build DIR OUT) is inside OUT, or an OUT another run
-#   holds, or a KDIR that is no kernel tree, or make test-board M=DIR
-#   without BOARD: a clear error before anything is built or removed; and
-#   M= given to a target that does not take it (make, make install...).
+#   holds, a KDIR that is no kernel tree, a CYCLES or OWN_WARNINGS that
+#   means nothing, make test-board M=DIR without BOARD, and M= given to a
+#   target that does not take it (make, make install...): a clear error
+#   before anything is built or removed.
 # Each run is a make of its own: minutes, so this runs in make test-own
 # (and test-all), not beside make test.
 
@@ -43,7 +44,7 @@ KMODLAB_BUILD=${KMODLAB_BUILD:?run it through make, which exports it}
 own() { run make -C "$top" --no-print-directory "$@"; }
 
 ktap_print_header
-ktap_set_plan 42
+ktap_set_plan 45
 
 # A listing of every file with its checksum: nothing may change.
 before=$(cd "$top/$samples" && find . -type f | LC_ALL=C sort | xargs md5sum)
@@ -164,6 +165,11 @@ check_run "a DIR with neither Kbuild nor Makefile: a clear error" 2 \
 own test M=$samples/lubancat KDIR=/nonexistent
 check_run "a KDIR that is no kernel tree: a clear error" 2 \
 	"^own: error: KDIR '/nonexistent' is not a kernel tree \\(no Makefile\\): name a built tree or its headers"
+for arg in CYCLES=abc CYCLES=0 OWN_WARNINGS=bogus; do
+	own test M=$samples/lubancat "$arg"
+	check_run "make test M=DIR $arg: refused before the build, naming it" 2 \
+		"^own: error: ${arg%%=*} (takes|is) .*\\(not '${arg#*=}'\\)\$"
+done
 # Without BOARD: said before the build, which leaves no folder of its own.
 run sh -c "d=\$(mktemp -d) && cp -r '$top/$samples/lubancat' \"\$d/noboard\" &&
 	make -C '$top' --no-print-directory test-board M=\"\$d/noboard\" BOARD=; echo \"rc \$?\"; rm -rf \"\$d\""
