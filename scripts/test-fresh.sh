@@ -39,11 +39,10 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib/facts.sh
 . "$top/scripts/lib/facts.sh"
-CACHE=$KMODLAB_CACHE
 FRESH=${FRESH:-bookworm trixie}
 FRESH_TIMEOUT=${FRESH_TIMEOUT:-2400}
 FRESH_DIR=${FRESH_DIR:-$top/build/fresh}
-store=$CACHE/fresh
+store=$KMODLAB_CACHE/fresh
 # The README's two commands, in its order; the user of step 2.
 FRESH_COMMANDS=${FRESH_COMMANDS:-make demo;make test}
 IFS=';' read -r -a COMMANDS <<<"$FRESH_COMMANDS"
@@ -58,7 +57,7 @@ die() { printf 'fresh: error: %s\n' "$*" >&2; exit 1; }
 if [ "$(id -u)" -ne 0 ]; then
 	command -v sudo >/dev/null ||
 		die "needs root (debootstrap, chroot, mount): run it as root"
-	exec sudo env KMODLAB_CACHE="$CACHE" FRESH="$FRESH" \
+	exec sudo env KMODLAB_CACHE="$KMODLAB_CACHE" FRESH="$FRESH" \
 		FRESH_TIMEOUT="$FRESH_TIMEOUT" FRESH_DIR="$FRESH_DIR" \
 		FRESH_COMMANDS="${FRESH_COMMANDS-}" FRESH_USERS="${FRESH_USERS-}" \
 		"$0" "$@"
