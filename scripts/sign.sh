@@ -116,6 +116,7 @@ make_key() {	# PEM
 find_sign_file() {
 	local f
 
+	: "${KDIR:?set KDIR (the Makefile does)}"
 	for f in "$KDIR/scripts/sign-file" /usr/lib/linux-kbuild-*/scripts/sign-file; do
 		[ -x "$f" ] || continue
 		# Run with no arguments it prints its usage (exit 2); 127
@@ -135,7 +136,6 @@ find_sign_file() {
 check() {	# KEY CERT: print the sign-file to sign with
 	local key=$1 cert=$2 form=DER pub passin=pass:
 
-	: "${KDIR:?set KDIR (the Makefile does)}"
 	command -v openssl >/dev/null || die "openssl not found: run 'make setup'"
 	find_sign_file || die "$KDIR has no scripts/sign-file that runs here"
 	[ -r "$cert" ] || die "no certificate $cert"
@@ -179,7 +179,6 @@ sign) [ $# -ge 4 ] || usage; sign "${@:2}" ;;
 check) [ $# -eq 3 ] || usage; check "$2" "$3" >/dev/null ;;
 strip) [ $# -ge 2 ] || usage; for f in "${@:2}"; do strip_sig "$f"; done ;;
 sign-file) [ $# -eq 1 ] || usage
-	: "${KDIR:?set KDIR (the Makefile does)}"
 	find_sign_file || die "$KDIR has no scripts/sign-file that runs here" ;;
 *) usage ;;
 esac
