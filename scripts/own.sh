@@ -301,7 +301,7 @@ programs() {	# DIR OUT
 # The modules' names, each after those of DIR's it depends on (depends=
 # in .modinfo); otherwise in Kbuild's order.
 load_order() {	# KO...
-	local ko name dep left=() done=' ' ready progress list=()
+	local ko name dep left=() rest done=' ' ready progress list=()
 	declare -A deps
 	for ko; do
 		name=$(basename "$ko" .ko)
@@ -309,7 +309,7 @@ load_order() {	# KO...
 		left+=("$name")
 	done
 	while [ ${#left[@]} -gt 0 ]; do
-		progress=
+		progress='' rest=()
 		for name in "${left[@]}"; do
 			case $done in *" $name "*) continue ;; esac
 			ready=1
@@ -317,12 +317,8 @@ load_order() {	# KO...
 				[ -n "${deps[$dep]+set}" ] || continue
 				case $done in *" $dep "*) ;; *) ready= ;; esac
 			done
-			[ -n "$ready" ] || continue
+			[ -n "$ready" ] || { rest+=("$name"); continue; }
 			list+=("$name") done="$done$name " progress=1
-		done
-		local rest=()
-		for name in "${left[@]}"; do
-			case $done in *" $name "*) ;; *) rest+=("$name") ;; esac
 		done
 		left=("${rest[@]}")
 		# A cycle: keep Kbuild's order for what is left.
