@@ -113,7 +113,6 @@ END {
 	for (j = 1; j <= nk; j++)
 		printf j < nk ? "  %-6s" : "  %s", kernels[j]
 	printf "\n"
-	bad = 0
 	for (i = 1; i <= nr; i++) {
 		printf "%-" w "s", rows[i]
 		for (j = 1; j <= nk; j++) {
