@@ -23,9 +23,7 @@
 #   BOARD_STATE      the folder for the key and the state
 #                    (build/board); the key pair is id_ed25519{,.pub}
 #
-# Usage: scripts/board-qemu.sh start
-#        scripts/board-qemu.sh stop
-#        scripts/board-qemu.sh run COMMAND...
+# Usage: scripts/board-qemu.sh start | stop | run COMMAND...
 
 set -euo pipefail
 
