@@ -129,9 +129,8 @@ overlay() {
 	if [ ${#kos[@]} -gt 0 ]; then
 		# Built for another release (a KDIR of another kernel), every
 		# load would be refused: say so before the image is made.
-		f=$(modinfo -F vermagic "${kos[@]}" | awk -v rel="$rel" '$1 != rel && !f { f = $1 } END { print f }') ||
-			die "modinfo cannot read the modules of $order: run make"
-		[ -z "$f" ] || die "the modules are built for $f (their vermagic), but the guest boots $rel: build them for its kernel (leave KDIR out, or name that KERNEL)"
+		f=$("$top/scripts/kos.sh" -r "$order") || exit 1
+		[ "$f" = "$rel" ] || die "the modules are built for $f (their vermagic), but the guest boots $rel: build them for its kernel (leave KDIR out, or name that KERNEL)"
 		cp "${kos[@]}" "$stage/lib/modules/$rel/extra/"
 	fi
 	for f in "$@"; do

@@ -89,14 +89,10 @@ trap cleanup EXIT
 # The built modules, from Kbuild's list (.o names since 6.2, .ko before).
 mapfile -t kos < <(cd "$top" && scripts/kos.sh ${order:+"$order"} | xargs -r realpath)
 [ ${#kos[@]} -gt 0 ] || die "modules.order lists no module: run make"
-release=
 for ko in "${kos[@]}"; do
 	[ -r "$ko" ] || die "$ko is in modules.order but not built: run make"
-	vermagic=$(modinfo -F vermagic "$ko") || die "modinfo cannot read $ko"
-	[ -n "$release" ] || release=${vermagic%% *}
-	[ "${vermagic%% *}" = "$release" ] ||
-		die "${ko##*/} is built for ${vermagic%% *}, ${kos[0]##*/} for $release: run make clean && make"
 done
+release=$(cd "$top" && scripts/kos.sh -r ${order:+"$order"}) || exit 1
 
 # One connection answers all the questions.
 say "checking $BOARD (port $BOARD_PORT)"

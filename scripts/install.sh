@@ -52,13 +52,8 @@ die() { printf 'install: error: %s\n' "$*" >&2; exit 1; }
 [ -r "$top/modules.order" ] || die "nothing built yet: run make first"
 [ -r "$conf" ] || die "$KDIR is not a prepared kernel tree (no $conf)"
 command -v depmod >/dev/null || die "depmod not found (the Makefile adds /usr/sbin to PATH): install kmod"
-# The release the modules are for, as the loader sees it: their vermagic.
-# (Debian's headers say 6.1.192 in include/config/kernel.release, but
-# build for 6.1.0-NN-arm64, which Kbuild's modules_install uses too.)
-first=$("$top/scripts/kos.sh" | head -n 1)
-vermagic=$(cd "$top" && modinfo -F vermagic "$first") ||
-	die "cannot read the vermagic of $first: run make"
-release=${vermagic%% *}
+# The release the modules are for, as the loader sees it (scripts/kos.sh).
+release=$("$top/scripts/kos.sh" -r) || exit 1
 
 [ -n "$INSTALL_MOD_PATH" ] || [ "$release" = "$(uname -r)" ] ||
 	die "these modules are for Linux $release, this machine runs $(uname -r):
