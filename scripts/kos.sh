@@ -22,13 +22,22 @@ order=${1:-${0%/*}/../modules.order}
 kos=$(sed 's/\.o$/.ko/; s|^kernel/||' "$order")
 [ -n "$kos" ] || { echo "kmodlab: $order lists no module: run make" >&2; exit 1; }
 cd "$(dirname "$order")" || exit 1
-# shellcheck disable=SC2086 # Kbuild's paths have no space
-vermagic=$(modinfo -F vermagic $kos) ||
-	{ echo "kmodlab: modinfo cannot read the modules of $order: run make" >&2; exit 1; }
-release=$(printf '%s\n' "$vermagic" | awk '{ print $1 }' | sort -u | tr '\n' ' ')
-release=${release% }
+nl='
+'
+release=
+for ko in $kos; do	# Kbuild's paths have no space
+	v=$(modinfo -F vermagic "$ko") ||
+		{ echo "kmodlab: modinfo cannot read $ko (in $order): build it again" >&2; exit 1; }
+	# modpost's, the last: a module may give one of its own before it,
+	# which is what the loader reads (labs/5-versions does).
+	v=${v##*"$nl"}
+	case " $release " in
+	*" ${v%% *} "*) ;;
+	*) release=${release:+$release }${v%% *} ;;
+	esac
+done
 case $release in
-*' '*) echo "kmodlab: the modules of $order are built for more than one kernel ($release): run make clean && make" >&2
+*' '*) echo "kmodlab: the modules of $order are built for more than one kernel ($release): build them again, against one KDIR" >&2
 	exit 1 ;;
 esac
 echo "$release"

@@ -33,8 +33,6 @@ ktap_print_header
 [ -r "$top/build/guest-base.cpio" ] ||
 	ktap_skip_all "no build/guest-base.cpio: run 'make image'"
 [ -r "${KCACHE-}/vmlinuz" ] || ktap_skip_all "no kernel image in KCACHE: run 'make setup'"
-other=$KMODLAB_BUILD/fixtures/fixture_vermagic.ko
-[ -r "$other" ] || ktap_skip_all "no $other: run 'make image'"
 ktap_set_plan 15
 
 # The fake QEMU: the console of scenario $FAKE_GUEST.
@@ -110,13 +108,22 @@ check_match "... saying so" '^# the host.s checks ran out of time \(HOST_TIMEOUT
 check_eq "a QEMU board that never comes up: board-qemu.sh start fails" 1 "$(cat "$tmp/board.rc")"
 check_eq "... saying so" "board-qemu: error: the board did not come up (see $tmp/board-qemu.log)" \
 	"$(tail -n 1 "$tmp/board.out")"
-# A module built for another release (the fixture's vermagic says 9.9.9).
-echo "$other" >"$tmp/other.order"
-run env FAKE_GUEST=off QEMU="$tmp/qemu" KMODLAB_BUILD="$tmp" \
-	"$top/scripts/guest.sh" -q -n other -o "$tmp/other.order" stress
-check_run "a module built for another kernel: refused before the image, naming both" 2 \
-	"^mkinitramfs: error: the modules are built for 9\\.9\\.9-[^ ]* \\(their vermagic\\), but the guest boots $(cat "$KCACHE/release"):"
-check_eq "... and nothing booted" absent "$([ -e "$tmp/other.log" ] || echo absent)"
+# A module built for another release: the vermagic fixture (9s for digits).
+other=$KMODLAB_BUILD/fixtures/fixture_vermagic.ko
+if [ -r "$other" ]; then
+	echo "$other" >"$tmp/other.order"
+	run env FAKE_GUEST=off QEMU="$tmp/qemu" KMODLAB_BUILD="$tmp" \
+		"$top/scripts/guest.sh" -q -n other -o "$tmp/other.order" stress
+	v=$(modinfo -F vermagic "$other")
+	check_glob "a module built for another kernel: refused before the image, naming both" \
+		"2 *mkinitramfs: error: the modules are built for ${v%% *} (their vermagic), but the guest boots $(cat "$KCACHE/release"): *" \
+		"$rc $out"
+	check_eq "... and nothing booted" absent "$([ -e "$tmp/other.log" ] || echo absent)"
+else
+	ktap_test_skip "a module built for another kernel: refused before the image, naming both" \
+		"no $other: run 'make image'"
+	ktap_test_skip "... and nothing booted" "no $other: run 'make image'"
+fi
 run env HOST_TIMEOUT=5m "$top/scripts/guest.sh" -H host/test-ktap.sh tests
 check_run "HOST_TIMEOUT=5m: refused, saying what it takes" 2 \
 	"^guest: error: HOST_TIMEOUT takes whole seconds, 1 or more \(not '5m'\)$"
