@@ -463,9 +463,10 @@ bench: image
 	@scripts/bench.sh
 
 # tests/stress/ in a boot of its own, so that 'make test' stays quick; the
-# STRESS_* variables reach the guest's environment by the command line.
+# STRESS_* variables reach the guest's environment by the command line,
+# each one word for the shell, whatever it holds (then refused whole).
 STRESS_VARS = $(foreach v,STRESS_CYCLES STRESS_RACES STRESS_SECONDS,\
-		$(if $($(v)),$(v)=$($(v))))
+		$(if $($(v)),'$(v)=$(subst ','\'',$($(v)))'))
 stress: image
 	@for v in $(STRESS_VARS); do case $${v#*=} in *[!0-9]* | 0*) echo "make stress: $${v%%=*} takes a whole number, 1 or more (not '$${v#*=}')" >&2; exit 2;; esac; done
 	@$(GUEST) $(SUITE_FILES) -t $(or $(TIMEOUT),1800) stress $(STRESS_VARS)
