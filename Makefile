@@ -217,7 +217,6 @@ koinfo:
 	$(MAKE) -C tools/koinfo CROSS_COMPILE=
 
 $(BASE): qemu/mkinitramfs.sh $(KMODLAB_CACHE)/guest/.ready
-	@mkdir -p $(@D)
 	qemu/mkinitramfs.sh base $(KMODLAB_CACHE)/guest/root $@
 
 $(KMODLAB_CACHE)/guest/.ready: setup
@@ -558,7 +557,6 @@ $(BOARD_KEY_QEMU):
 
 $(BOARD_LAYER): qemu/mkinitramfs.sh qemu/init $(BOARD_KEY_QEMU) \
 		$(KMODLAB_CACHE)/guest-board/.ready
-	@mkdir -p $(@D)
 	qemu/mkinitramfs.sh board $(KMODLAB_CACHE)/guest-board/root $(KCACHE) \
 		$(BOARD_KEY_QEMU).pub $@
 
