@@ -170,12 +170,15 @@ for arg in CYCLES=abc CYCLES=0 OWN_WARNINGS=bogus; do
 	check_run "make test M=DIR $arg: refused before the build, naming it" 2 \
 		"^own: error: ${arg%%=*} (takes|is) .*\\(not '${arg#*=}'\\)\$"
 done
-# Without BOARD: said before the build, which leaves no folder of its own.
+# Without BOARD: said before the build, which leaves no folder of its own;
+# own.sh's exit 2 (make's is 2 for any failure) is board.sh's 1 no more.
+rm -rf "$KMODLAB_BUILD/own/noboard-board" "$KMODLAB_BUILD/own/noboard-board.log"
 run sh -c "d=\$(mktemp -d) && cp -r '$top/$samples/lubancat' \"\$d/noboard\" &&
-	make -C '$top' --no-print-directory test-board M=\"\$d/noboard\" BOARD=; echo \"rc \$?\"; rm -rf \"\$d\""
+	make -C '$top' --no-print-directory test-board M=\"\$d/noboard\" BOARD=
+	BOARD= '$top/scripts/own.sh' board \"\$d/noboard\"; echo \"own.sh: exit \$?\"; rm -rf \"\$d\""
 check_match "make test-board M=DIR without BOARD: a clear error" \
 	"^own: error: say which board: make test-board M=.*/noboard BOARD=user@host" "$out"
-check_match "... exit 2" '^rc 2$' "$out"
+check_match "... own.sh exits 2, before board.sh" '^own.sh: exit 2$' "$out"
 check_eq "... and nothing was built" no \
 	"$(test -e "$KMODLAB_BUILD/own/noboard-board" && echo yes || echo no)"
 # A target that does not take M= would use the suite's modules instead:
