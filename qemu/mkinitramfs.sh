@@ -108,14 +108,6 @@ overlay() {
 
 	[ -r "$kcache/release" ] || die "$kcache has no kernel: run scripts/setup.sh"
 	read -r rel <"$kcache/release"
-	mkdir -p "$stage/lib/modules/$rel/extra" "$stage$suite"
-	cp "$top/qemu/init" "$stage/init"
-	# tests/ without what only the host reads: the fixtures' sources and
-	# build output (4.6 MB; their .ko come from build/), host/, setup/,
-	# external/ (the sample module directories: make test M=DIR).
-	cp -r "$top/tests" "$top/qemu/demo.sh" "$stage$suite/"
-	rm -rf "$stage$suite/tests/"{fixtures,host,setup,external}
-	# One cp for them all: each process costs make test a few ms.
 	list=$("$top/scripts/kos.sh" "$order") || exit 1
 	dir=$(dirname "$order")
 	while read -r m; do
@@ -127,13 +119,21 @@ overlay() {
 		[ -r "$m" ] || die "$m is in $order but not built: run make"
 		kos+=("$m")
 	done <<<"$list"
+	# Built for another release (a KDIR of another kernel), every load
+	# would be refused: say so before the image is made.
 	if [ ${#kos[@]} -gt 0 ]; then
-		# Built for another release (a KDIR of another kernel), every
-		# load would be refused: say so before the image is made.
 		f=$("$top/scripts/kos.sh" -r "$order") || exit 1
 		[ "$f" = "$rel" ] || die "the modules are built for $f (their vermagic), but the guest boots $rel: build them for its kernel (leave KDIR out, or name that KERNEL)"
-		cp "${kos[@]}" "$stage/lib/modules/$rel/extra/"
 	fi
+	mkdir -p "$stage/lib/modules/$rel/extra" "$stage$suite"
+	cp "$top/qemu/init" "$stage/init"
+	# tests/ without what only the host reads: the fixtures' sources and
+	# build output (4.6 MB; their .ko come from build/), host/, setup/,
+	# external/ (the sample module directories: make test M=DIR).
+	cp -r "$top/tests" "$top/qemu/demo.sh" "$stage$suite/"
+	rm -rf "$stage$suite/tests/"{fixtures,host,setup,external}
+	# One cp for them all: each process costs make test a few ms.
+	[ ${#kos[@]} -eq 0 ] || cp "${kos[@]}" "$stage/lib/modules/$rel/extra/"
 	for f in "$@"; do
 		dst=${f#*:}
 		case $dst in

@@ -22,20 +22,16 @@ order=${1:-${0%/*}/../modules.order}
 kos=$(sed 's/\.o$/.ko/; s|^kernel/||' "$order")
 [ -n "$kos" ] || { echo "kmodlab: $order lists no module: run make" >&2; exit 1; }
 cd "$(dirname "$order")" || exit 1
-nl='
-'
-release=
-for ko in $kos; do	# Kbuild's paths have no space
-	v=$(modinfo -F vermagic "$ko") ||
-		{ echo "kmodlab: modinfo cannot read $ko (in $order): build it again" >&2; exit 1; }
-	# modpost's, the last: a module may give one of its own before it,
-	# which is what the loader reads (labs/5-versions does).
-	v=${v##*"$nl"}
-	case " $release " in
-	*" ${v%% *} "*) ;;
-	*) release=${release:+$release }${v%% *} ;;
-	esac
-done
+# One modinfo for them all: each module's fields follow its filename line.
+# shellcheck disable=SC2086 # Kbuild's paths have no space
+info=$(modinfo $kos) ||
+	{ echo "kmodlab: modinfo cannot read a module of $order (above): build it again" >&2; exit 1; }
+# Each module's last vermagic, modpost's: a module may give one of its
+# own before it, which is what the loader reads (labs/5-versions does).
+release=$(printf '%s\n' "$info" | awk '
+	/^filename:/ { if (v != "") r[v]; v = "" }
+	/^vermagic:/ { v = $2 }
+	END { if (v != "") r[v]; for (v in r) s = s (s == "" ? "" : " ") v; print s }')
 case $release in
 *' '*) echo "kmodlab: the modules of $order are built for more than one kernel ($release): build them again, against one KDIR" >&2
 	exit 1 ;;

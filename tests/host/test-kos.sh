@@ -49,7 +49,7 @@ check_glob "-r, two releases: fails, naming both" \
 : >"$tmp/a/helloworld.ko"
 run "$top/scripts/kos.sh" -r "$tmp/one.order"
 check_glob "-r, a module modinfo cannot read: fails, saying so" \
-	"1 *kmodlab: modinfo cannot read a/helloworld.ko (in $tmp/one.order): build it again" "$rc $out"
+	"1 *kmodlab: modinfo cannot read a module of $tmp/one.order (above): build it again" "$rc $out"
 : >"$tmp/none.order"
 run "$top/scripts/kos.sh" -r "$tmp/none.order"
 check_run "-r, a list of no module: fails, saying so" 1 "lists no module: run make\$"
